@@ -1,0 +1,327 @@
+"""The audit trail: every change to an audited row, every action and every refusal.
+
+- `audited(...)` wraps an action: row changes made inside it are folded into the
+  action's single event, and a `Refused` raised inside it rolls back to a savepoint
+  and is recorded with outcome `refused`.
+- Outside an action (plain create/edit/delete through a view, a script), a session
+  listener writes one event per changed row, so no write path escapes the trail.
+- Each event's hash covers its content and the previous event's hash; `verify()`
+  recomputes the chain. The database refuses UPDATE and DELETE on the table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import enum
+import hashlib
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, event, inspect, select, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Mapper, Session, UOWTransaction
+
+from actions.context import Actor
+from actions.errors import Refused
+from models import AuditEvent, Base, Outcome, utcnow
+
+GENESIS = "0" * 64
+MASK = "***"
+_TAIL = "sportello_audit_tail"
+_ADVISORY_LOCK_KEY = 4_242_001
+
+
+@dataclass
+class Scope:
+    """An action in progress: what it is about and the changes it has made so far."""
+
+    actor: Actor
+    action: str
+    entity_type: str | None
+    entity_id: str | None
+    reason: str | None = None
+    before: dict[str, Any] = field(default_factory=dict)
+    after: dict[str, Any] = field(default_factory=dict)
+    message: str | None = None
+
+    def note(self, **after: Any) -> None:
+        """Record facts that are not column changes (a mail queued, a key used)."""
+        self.after.update({k: _jsonable(v) for k, v in after.items()})
+
+
+def actor_of(session: Session) -> Actor:
+    return session.info.get("actor") or Actor.system()
+
+
+@contextmanager
+def audited(
+    session: Session,
+    actor: Actor,
+    action: str,
+    entity: Base | tuple[str, Any] | None = None,
+    *,
+    reason: str | None = None,
+) -> Iterator[Scope]:
+    entity_type, entity_id = _entity_key(entity)
+    scope = Scope(actor, action, entity_type, entity_id, reason)
+    savepoint = session.begin_nested()
+    session.info["audit_scope"] = scope
+    try:
+        yield scope
+        session.flush()
+    except Refused as refusal:
+        session.info.pop("audit_scope", None)
+        savepoint.rollback()
+        record(session, scope, Outcome.REFUSED, message=str(refusal))
+        raise
+    except BaseException:
+        session.info.pop("audit_scope", None)
+        savepoint.rollback()
+        raise
+    session.info.pop("audit_scope", None)
+    savepoint.commit()
+    record(session, scope, Outcome.SUCCESS, message=scope.message)
+
+
+def record(session: Session, scope: Scope, outcome: Outcome, message: str | None = None) -> None:
+    actor = scope.actor
+    session.add(
+        AuditEvent(
+            operator_id=actor.operator_id,
+            operator_username=actor.username,
+            operator_role=actor.role.value if actor.role else None,
+            ip=actor.ip,
+            user_agent=(actor.user_agent or "")[:300] or None,
+            request_id=actor.request_id,
+            action=scope.action,
+            entity_type=scope.entity_type,
+            entity_id=scope.entity_id,
+            before=scope.before or None,
+            after=scope.after or None,
+            reason=scope.reason,
+            outcome=outcome,
+            message=message,
+        )
+    )
+    session.flush()
+
+
+def log(
+    session: Session,
+    actor: Actor,
+    action: str,
+    entity: Base | tuple[str, Any] | None = None,
+    *,
+    outcome: Outcome = Outcome.SUCCESS,
+    message: str | None = None,
+    **after: Any,
+) -> None:
+    """Record an event that changes no audited row (a login, a failed login)."""
+    scope = Scope(actor, action, *_entity_key(entity))
+    scope.note(**after)
+    record(session, scope, outcome, message)
+
+
+# --- row changes -------------------------------------------------------------------------
+
+
+def entity_name(obj: Base) -> str:
+    return obj.__tablename__
+
+
+def _entity_key(entity: Base | tuple[str, Any] | None) -> tuple[str | None, str | None]:
+    if entity is None:
+        return None, None
+    if isinstance(entity, tuple):
+        return entity[0], None if entity[1] is None else str(entity[1])
+    return entity_name(entity), str(inspect(entity).identity[0]) if inspect(
+        entity
+    ).identity else None
+
+
+def _is_audited(obj: object) -> bool:
+    return isinstance(obj, Base) and getattr(obj, "__audited__", True)
+
+
+def _secret_fields(obj: Base) -> frozenset[str]:
+    return getattr(obj, "__secret_fields__", frozenset())
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def snapshot(obj: Base) -> dict[str, Any]:
+    """Every column of a row, secrets masked: what a deletion record keeps."""
+    secrets = _secret_fields(obj)
+    return {
+        attr.key: MASK if attr.key in secrets else _jsonable(getattr(obj, attr.key))
+        for attr in inspect(obj).mapper.column_attrs
+        if attr.key != "version"
+    }
+
+
+def changes(obj: Base) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The columns a pending flush will change, before and after, secrets masked."""
+    state = inspect(obj)
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    secrets = _secret_fields(obj)
+    skipped = {"version", *getattr(obj, "__unaudited_fields__", ())}
+    for attr in state.mapper.column_attrs:
+        if attr.key in skipped:
+            continue
+        history = state.attrs[attr.key].history
+        if not history.has_changes():
+            continue
+        old = history.deleted[0] if history.deleted else None
+        new = history.added[0] if history.added else None
+        if old == new:
+            continue
+        masked = attr.key in secrets
+        before[attr.key] = MASK if masked and old is not None else _jsonable(old)
+        after[attr.key] = MASK if masked and new is not None else _jsonable(new)
+    return before, after
+
+
+@event.listens_for(Session, "before_flush")
+def _collect_changes(session: Session, _flush: UOWTransaction, _instances: Any) -> None:
+    pending: list[tuple[Base, str, dict[str, Any], dict[str, Any]]] = session.info.setdefault(
+        "audit_pending", []
+    )
+    for obj in list(session.new):
+        if _is_audited(obj):
+            pending.append((obj, "create", {}, snapshot(obj)))
+    for obj in list(session.dirty):
+        if _is_audited(obj) and session.is_modified(obj, include_collections=False):
+            before, after = changes(obj)
+            if after:
+                pending.append((obj, "edit", before, after))
+    for obj in list(session.deleted):
+        if _is_audited(obj):
+            pending.append((obj, "delete", snapshot(obj), {}))
+
+
+@event.listens_for(Session, "after_flush_postexec")
+def _write_change_events(session: Session, _flush: UOWTransaction) -> None:
+    pending = session.info.pop("audit_pending", [])
+    scope: Scope | None = session.info.get("audit_scope")
+    for obj, kind, before, after in pending:
+        key = (entity_name(obj), str(inspect(obj).identity[0]) if inspect(obj).identity else None)
+        if scope is not None and (scope.entity_type, scope.entity_id) in {key, (key[0], None)}:
+            scope.entity_id = key[1]
+            scope.before = {**before, **scope.before}
+            scope.after = {**scope.after, **after}
+            continue
+        action = f"{key[0]}.{kind}" if scope is None else scope.action
+        actor = scope.actor if scope is not None else actor_of(session)
+        reason = scope.reason if scope is not None else None
+        session.add(
+            AuditEvent(
+                operator_id=actor.operator_id,
+                operator_username=actor.username,
+                operator_role=actor.role.value if actor.role else None,
+                ip=actor.ip,
+                user_agent=(actor.user_agent or "")[:300] or None,
+                request_id=actor.request_id,
+                action=action,
+                entity_type=key[0],
+                entity_id=key[1],
+                before=before or None,
+                after=after or None,
+                reason=reason,
+                outcome=Outcome.SUCCESS,
+            )
+        )
+
+
+# --- the hash chain ----------------------------------------------------------------------
+
+
+def content_hash(event_row: AuditEvent | Any) -> str:
+    payload = {
+        "seq": event_row.seq,
+        "at": _jsonable(event_row.at),
+        "operator_id": event_row.operator_id,
+        "operator_username": event_row.operator_username,
+        "operator_role": event_row.operator_role,
+        "ip": event_row.ip,
+        "user_agent": event_row.user_agent,
+        "request_id": event_row.request_id,
+        "action": event_row.action,
+        "entity_type": event_row.entity_type,
+        "entity_id": event_row.entity_id,
+        "before": event_row.before,
+        "after": event_row.after,
+        "reason": event_row.reason,
+        "outcome": _jsonable(event_row.outcome),
+        "message": event_row.message,
+        "prev_hash": event_row.prev_hash,
+    }
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+@event.listens_for(AuditEvent, "before_insert")
+def _chain(_mapper: Mapper[Any], connection: Connection, target: AuditEvent) -> None:
+    tail = connection.info.get(_TAIL)
+    if tail is None:
+        if connection.dialect.name == "postgresql":
+            # Writers of the trail take turns until their transaction ends.
+            connection.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ADVISORY_LOCK_KEY}
+            )
+        row = connection.execute(
+            select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+        ).first()
+        tail = (row[0], row[1]) if row else (0, GENESIS)
+    target.at = target.at or utcnow()
+    target.seq = tail[0] + 1
+    target.prev_hash = tail[1]
+    target.hash = content_hash(target)
+    connection.info[_TAIL] = (target.seq, target.hash)
+
+
+def _forget_tail(conn: Connection, *_args: Any) -> None:
+    conn.info.pop(_TAIL, None)
+
+
+for _name in ("commit", "rollback", "rollback_savepoint", "begin"):
+    event.listen(Engine, _name, _forget_tail)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    intact: bool
+    count: int
+    first_bad_seq: int | None = None
+    problem: str | None = None
+
+
+def verify(session: Session, batch: int = 1000) -> Verdict:
+    """Recompute every hash in order; name the first event that does not match."""
+    expected_prev, expected_seq, count = GENESIS, 1, 0
+    query = select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=batch)
+    for row in session.scalars(query):
+        if row.seq != expected_seq:
+            return Verdict(False, count, expected_seq, f"event {expected_seq} is missing")
+        if row.prev_hash != expected_prev:
+            return Verdict(False, count, row.seq, "previous hash does not match")
+        if content_hash(row) != row.hash:
+            return Verdict(False, count, row.seq, "content does not match its hash")
+        expected_prev, expected_seq, count = row.hash, expected_seq + 1, count + 1
+    return Verdict(True, count)

@@ -1,0 +1,58 @@
+"""The member's side of a reset link: it works once, within 24 hours, if it is the latest."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from actions.audit import audited
+from actions.context import Actor
+from actions.errors import Refused
+from actions.passwords import hash_password, token_digest
+from admin.i18n import N_
+from models import Member, PasswordReset, utcnow
+
+MIN_LENGTH, MAX_LENGTH = 8, 128
+
+
+def check_link(session: Session, token: str, now: dt.datetime | None = None) -> PasswordReset:
+    now = now or utcnow()
+    link = session.scalar(
+        select(PasswordReset).where(PasswordReset.token_hash == token_digest(token))
+    )
+    if link is None or link.revoked_at is not None:
+        raise Refused(N_("This link is not valid any more. Ask the help desk for a new one."))
+    if link.used_at is not None:
+        raise Refused(N_("This link has already been used. Ask the help desk for a new one."))
+    if now >= link.expires_at:
+        raise Refused(
+            N_("This link expired 24 hours after it was sent. Ask the help desk for a new one.")
+        )
+    return link
+
+
+def use_link(
+    session: Session,
+    token: str,
+    new_password: str,
+    *,
+    ip: str | None = None,
+    now: dt.datetime | None = None,
+) -> Member:
+    now = now or utcnow()
+    link = check_link(session, token, now)
+    member = session.get_one(Member, link.member_id)
+    actor = Actor(None, f"member:{member.id}", None, ip=ip)
+    with audited(session, actor, "member.reset_password", member):
+        if not MIN_LENGTH <= len(new_password) <= MAX_LENGTH:
+            raise Refused(
+                N_("The password must be %(min)s to %(max)s characters long."),
+                field="password",
+                min=MIN_LENGTH,
+                max=MAX_LENGTH,
+            )
+        member.password_hash = hash_password(new_password)
+        link.used_at = now
+    return member

@@ -1,0 +1,138 @@
+"""The ASGI application: the Admin with its views, the member-facing reset page, static
+files, and (when serving) the outbox dispatcher running beside the console."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from sqlalchemy import Engine
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.responses import RedirectResponse
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette_admin.contrib.sqla import Admin
+from starlette_admin.i18n import I18nConfig
+from starlette_admin.security.csrf import CSRFMiddleware
+
+from actions import outbox
+from admin import i18n
+from admin.auth import OperatorAuthProvider
+from admin.db import make_engine, make_sessionmaker
+from admin.middleware import RequestContextMiddleware, TranslatedCSRFMiddleware
+from admin.settings import ROOT, Settings
+from views import reset_page, row_actions
+from views.audit import AuditView
+from views.base import SportelloModelView
+from views.members import MemberView, ValidationQueueView
+from views.operators import OperatorView
+from views.organizations import OrganizationView
+from views.outbox import OutboxView
+
+log = logging.getLogger("sportello")
+TEMPLATES = ROOT / "views" / "templates"
+STATIC = ROOT / "static"
+DISPATCH_EVERY_SECONDS = 2.0
+
+
+def build_app(
+    settings: Settings,
+    *,
+    engine: Engine | None = None,
+    dispatcher: bool = False,
+    dispatch_every: float = DISPATCH_EVERY_SECONDS,
+) -> Starlette:
+    i18n.install()
+    engine = engine or make_engine(settings.database_url)
+    session_factory = make_sessionmaker(engine)
+    admin = Admin(
+        session_factory,
+        title="Sportello",
+        base_url="/admin",
+        templates_dir=str(TEMPLATES),
+        auth_provider=OperatorAuthProvider(session_factory, secure_cookies=settings.secure_cookies),
+        secret_key=settings.secret_key,
+        middlewares=[Middleware(RequestContextMiddleware)],
+        i18n_config=I18nConfig(
+            default_locale=i18n.DEFAULT_LOCALE, language_switcher=list(i18n.LOCALES)
+        ),
+    )
+    _translate_csrf_refusals(admin)
+    views: list[SportelloModelView] = [
+        MemberView(),
+        ValidationQueueView(),
+        OrganizationView(),
+        OutboxView(),
+        AuditView(),
+        OperatorView(),
+    ]
+    for view in views:
+        admin.add_view(view)
+    admin.routes.insert(0, row_actions.route(views))
+
+    app = Starlette(
+        routes=[
+            Route("/", lambda request: RedirectResponse("/admin/")),
+            *reset_page.routes(),
+            Mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static"),
+        ],
+        middleware=[Middleware(RequestContextMiddleware)],
+        lifespan=_lifespan(settings, engine, dispatch_every) if dispatcher else None,
+    )
+    admin.mount_to(app)
+    for state in (app.state, admin.app.state):
+        state.settings = settings
+        state.templates = admin.templates
+        state.session_factory = session_factory
+    app.state.admin = admin
+    app.state.views = views
+    return app
+
+
+def _translate_csrf_refusals(admin: Admin) -> None:
+    admin.middlewares = [
+        Middleware(TranslatedCSRFMiddleware, *m.args, **m.kwargs) if m.cls is CSRFMiddleware else m
+        for m in admin.middlewares
+    ]
+
+
+def _lifespan(settings: Settings, engine: Engine, every: float):  # type: ignore[no-untyped-def]
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        stop = threading.Event()
+        worker = threading.Thread(
+            target=run_dispatcher,
+            args=(settings, engine, stop, every),
+            daemon=True,
+            name="outbox-dispatcher",
+        )
+        worker.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            worker.join(timeout=10)
+
+    return lifespan
+
+
+def run_dispatcher(
+    settings: Settings, engine: Engine, stop: threading.Event, every: float = DISPATCH_EVERY_SECONDS
+) -> None:
+    """Deliver the outbox until `stop` is set; errors are logged, never fatal."""
+    session_factory = make_sessionmaker(engine)
+    transports = outbox.transports_from(settings.smtp_url, settings.mail_from)
+    while not stop.is_set():
+        try:
+            outbox.dispatch_once(session_factory, transports)
+        except Exception:
+            log.exception("outbox dispatch failed; retrying in %s s", every)
+        stop.wait(every)
+
+
+def static_path(name: str) -> Path:
+    return STATIC / name

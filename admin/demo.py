@@ -1,0 +1,155 @@
+"""Idempotent demo data: what a newcomer, QA and a reviewer first see."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import secrets
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from actions.context import Actor
+from actions.operators import create_operator
+from admin.settings import DATA_DIR
+from models import Member, MemberState, Operator, Organization, Role
+
+ACTOR = Actor.system("demo-data")
+ORGANIZATIONS = [
+    ("Welfare Aziendale Rossi S.p.A.", "ROSSI2026", "IT", "it"),
+    ("Association Secours Var", "SECOURS83", "FR", "en"),
+]
+FIRST = [
+    "Mario",
+    "Giulia",
+    "Luca",
+    "Francesca",
+    "Marco",
+    "Chiara",
+    "Jean",
+    "Sophie",
+    "Paolo",
+    "Elena",
+    "Claire",
+    "Pierre",
+    "Anna",
+    "Davide",
+    "Marie",
+]
+LAST = [
+    "Rossi",
+    "Bianchi",
+    "Russo",
+    "Ferrari",
+    "Esposito",
+    "Dupont",
+    "Martin",
+    "Romano",
+    "Colombo",
+    "Ricci",
+    "Bernard",
+    "Marino",
+    "Greco",
+    "Bruno",
+    "Gallo",
+]
+STREETS = ["Via Roma", "Corso Italia", "Rue de la Paix", "Via Garibaldi", "Avenue Foch"]
+OPERATORS = [
+    ("demo-operator", Role.OPERATOR),
+    ("demo-supervisor", Role.SUPERVISOR),
+    ("demo-admin", Role.ADMIN),
+]
+
+
+@dataclass
+class DemoReport:
+    password: str
+    created: dict[str, int] = field(default_factory=dict)
+
+
+def demo_password() -> str:
+    """SPORTELLO_DEMO_PASSWORD, or one generated once and kept in data/."""
+    if os.environ.get("SPORTELLO_DEMO_PASSWORD"):
+        return os.environ["SPORTELLO_DEMO_PASSWORD"]
+    path = DATA_DIR / "demo_password"
+    if path.exists():
+        return path.read_text().strip()
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    password = secrets.token_urlsafe(12)
+    path.write_text(password)
+    path.chmod(0o600)
+    return password
+
+
+def load_demo_data(session: Session, password: str, members: int = 60) -> DemoReport:
+    session.info["actor"] = ACTOR
+    report = DemoReport(password)
+    report.created["operators"] = _operators(session, password)
+    organizations, report.created["organizations"] = _organizations(session)
+    session.flush()
+    report.created["members"] = _members(session, organizations, members)
+    return report
+
+
+def _operators(session: Session, password: str) -> int:
+    created = 0
+    for username, role in OPERATORS:
+        if session.scalar(select(Operator).where(Operator.username == username)) is None:
+            display = username.replace("demo-", "Demo ").title()
+            create_operator(session, ACTOR, username, password, role, display_name=display)
+            created += 1
+    return created
+
+
+def _organizations(session: Session) -> tuple[list[Organization], int]:
+    found, created = [], 0
+    for name, code, country, language in ORGANIZATIONS:
+        org = session.scalar(select(Organization).where(Organization.company_code == code))
+        if org is None:
+            org = Organization(name=name, company_code=code, country=country, language=language)
+            session.add(org)
+            created += 1
+        found.append(org)
+    return found, created
+
+
+def _members(session: Session, organizations: list[Organization], count: int) -> int:
+    rng = random.Random(2026)  # noqa: S311 - demo data, reproducible on purpose
+    existing = set(session.scalars(select(Member.tax_code)))
+    states = [
+        MemberState.PENDING,
+        MemberState.PENDING,
+        MemberState.VALIDATED,
+        MemberState.INCOMPLETE,
+        MemberState.REJECTED,
+    ]
+    created = 0
+    for index in range(count):
+        tax_code = (
+            f"DEMO{index:04d}{rng.choice('ABCDEHLMPRST')}{rng.randint(10, 99)}X{index % 10}00Z"
+        )
+        if tax_code in existing:
+            continue
+        first, last = FIRST[index % len(FIRST)], LAST[(index * 7) % len(LAST)]
+        state = states[index % len(states)]
+        member = Member(
+            organization=organizations[index % len(organizations)],
+            first_name=first,
+            last_name=last,
+            tax_code=tax_code,
+            birth_date=dt.date(1950 + index % 50, 1 + index % 12, 1 + index % 28),
+            address=f"{STREETS[index % len(STREETS)]} {index + 1}",
+            email=None if index % 6 == 1 else f"{first}.{last}{index}@example.org".lower(),
+            mobile=f"+39333{1000000 + index}",
+            state=state,
+        )
+        if state == MemberState.INCOMPLETE or index % 10 == 7:
+            member.address = None  # some pending members too: not in the validation queue
+        if state == MemberState.VALIDATED:
+            member.dues_year = 2026
+            member.validated_at = dt.datetime(2026, 1, 15, 9, 30, tzinfo=dt.UTC)
+        session.add(member)
+        created += 1
+    return created

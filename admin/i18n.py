@@ -1,0 +1,121 @@
+"""Languages: gettext catalogs for Sportello's strings and for starlette-admin's.
+
+starlette-admin ships no Italian or Dutch and offers no public way to add a locale,
+so `install()` extends its locale list and translation table before the Admin is built.
+Catalogs are kept as .po files and compiled in memory at start-up: no build step, no
+binary files in the repository.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError, negotiate_locale
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+from starlette_admin import i18n as sa_i18n
+
+TRANSLATIONS_DIR = Path(__file__).parent / "translations"
+LOCALES = ("en", "it")
+DEFAULT_LOCALE = "en"
+DOMAIN = "sportello"
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction; it is translated where it is shown."""
+    return message
+
+
+def gettext(message: str) -> str:
+    return sa_i18n.gettext(message)
+
+
+_ = gettext
+
+
+def current_locale() -> str:
+    return sa_i18n.get_locale()
+
+
+def set_locale(locale: str) -> None:
+    sa_i18n.set_locale(locale if locale in LOCALES else DEFAULT_LOCALE)
+
+
+def translate(locale: str, message: str) -> str:
+    """Translate outside a request, e.g. a mail in the recipient's language."""
+    return catalog(locale if locale in LOCALES else DEFAULT_LOCALE).ugettext(message)
+
+
+def negotiate(accept_language: str | None) -> str | None:
+    """Pick a supported locale from an Accept-Language header (`it-IT,it;q=0.9`)."""
+    if not accept_language:
+        return None
+    preferred = [lang.replace("-", "_") for lang in _by_quality(accept_language)]
+    return negotiate_locale(preferred, list(LOCALES), sep="_") or negotiate_locale(
+        [p.split("_")[0] for p in preferred], list(LOCALES), sep="_"
+    )
+
+
+def _by_quality(header: str) -> list[str]:
+    weighted: list[tuple[float, int, str]] = []
+    for index, part in enumerate(header.split(",")):
+        lang, _sep, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        if lang and lang != "*" and quality > 0:
+            weighted.append((-quality, index, lang))
+    return [lang for _q, _i, lang in sorted(weighted)]
+
+
+def language_name(locale: str) -> str:
+    try:
+        return (Locale.parse(locale).get_display_name(locale) or locale).capitalize()
+    except UnknownLocaleError:
+        return locale
+
+
+@cache
+def catalog(locale: str) -> NullTranslations:
+    """starlette-admin's own catalog (when it has one), ours for it, then Sportello's."""
+    merged: NullTranslations = sa_i18n.translations.get(locale) or NullTranslations()
+    for domain in ("starlette_admin", DOMAIN):
+        extra = _compiled(TRANSLATIONS_DIR / locale / "LC_MESSAGES" / f"{domain}.po")
+        if extra is None:
+            continue
+        if isinstance(merged, Translations):
+            merged.merge(extra)
+        else:
+            merged = extra
+    return merged
+
+
+def _compiled(po_path: Path) -> Translations | None:
+    if not po_path.exists():
+        return None
+    with po_path.open("rb") as handle:
+        parsed = read_po(handle, locale=po_path.parts[-3])
+    buffer = io.BytesIO()
+    write_mo(buffer, parsed)
+    buffer.seek(0)
+    return Translations(fp=buffer, domain=po_path.stem)
+
+
+def install(locales: Iterable[str] = LOCALES) -> None:
+    """Register our locales and catalogs with starlette-admin (idempotent)."""
+    for locale in locales:
+        if locale not in sa_i18n.SUPPORTED_LOCALES:
+            sa_i18n.SUPPORTED_LOCALES.append(locale)
+        sa_i18n.translations[locale] = catalog(locale)
+
+
+def lazy_gettext(message: str) -> str:
+    """For labels defined at import time: translated when shown."""
+    return sa_i18n.lazy_gettext(message)

@@ -1,0 +1,199 @@
+"""Sportello's command line and ASGI entry point (`uvicorn main:app --factory`)."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+
+import click
+from starlette.applications import Starlette
+
+from admin.settings import Settings, SettingsError, load
+
+
+def settings_or_exit(demo: bool = False) -> Settings:
+    try:
+        return load(demo=demo)
+    except SettingsError as error:
+        click.echo(f"sportello: {error}", err=True)
+        sys.exit(2)
+
+
+def app() -> Starlette:
+    """Factory for `uvicorn --factory main:app`."""
+    from admin.app import build_app
+
+    return build_app(settings_or_exit(), dispatcher=True)
+
+
+@click.group()
+def cli() -> None:
+    """Sportello: the back-office console for support desks."""
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+
+@cli.command()
+def migrate() -> None:
+    """Apply the database migrations to DATABASE_URL."""
+    from admin.migrate import upgrade
+
+    settings = settings_or_exit(demo=True)
+    upgrade(settings.database_url)
+    click.echo("database is up to date")
+
+
+@cli.command("demo-data")
+def demo_data() -> None:
+    """Load idempotent demo data: organisations, members in every state, three operators."""
+    _load_demo(settings_or_exit(demo=True))
+
+
+def _load_demo(settings: Settings) -> str:
+    from admin.db import make_engine, make_sessionmaker
+    from admin.demo import demo_password, load_demo_data
+
+    password = demo_password()
+    factory = make_sessionmaker(make_engine(settings.database_url))
+    with factory() as session:
+        report = load_demo_data(session, password)
+        session.commit()
+    created = ", ".join(f"{n} {what}" for what, n in report.created.items())
+    click.echo(f"demo data ready ({created} created)")
+    return password
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--demo", is_flag=True, help="Demo mode: generated SECRET_KEY kept in data/.")
+def serve(host: str, port: int, demo: bool) -> None:
+    """Run the console, with the outbox dispatcher beside it."""
+    import uvicorn
+
+    from admin.app import build_app
+
+    settings = settings_or_exit(demo=demo)
+    click.echo(f"Sportello on http://{host}:{port}/admin/")
+    uvicorn.run(build_app(settings, dispatcher=True), host=host, port=port, proxy_headers=True)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.pass_context
+def demo(ctx: click.Context, host: str, port: int) -> None:
+    """Migrate, load the demo data and serve: what `make run` does."""
+    from admin.migrate import upgrade
+
+    settings = settings_or_exit(demo=True)
+    upgrade(settings.database_url)
+    password = _load_demo(settings)
+    click.echo(f"\nSportello is starting on http://{host}:{port}/admin/login")
+    click.echo("Log in as demo-operator, demo-supervisor or demo-admin")
+    click.echo(f"with the password: {password}\n")
+    ctx.invoke(serve, host=host, port=port, demo=True)
+
+
+@cli.command("create-operator")
+@click.argument("name")
+@click.option(
+    "--role",
+    type=click.Choice(["operator", "supervisor", "admin"]),
+    default="operator",
+    show_default=True,
+)
+@click.option("--display-name", default=None)
+def create_operator_command(name: str, role: str, display_name: str | None) -> None:
+    """Create an operator; the password is read from a prompt or standard input."""
+    from actions.context import Actor
+    from actions.errors import Refused
+    from actions.operators import create_operator
+    from admin.db import make_engine, make_sessionmaker
+    from models import Role
+
+    settings = settings_or_exit(demo=True)
+    if sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    factory = make_sessionmaker(make_engine(settings.database_url))
+    with factory() as session:
+        session.info["actor"] = Actor.system("command-line")
+        try:
+            operator = create_operator(
+                session,
+                Actor.system("command-line"),
+                name,
+                password,
+                Role(role),
+                display_name=display_name,
+            )
+        except Refused as refusal:
+            session.commit()
+            raise click.ClickException(str(refusal)) from None
+        session.commit()
+        click.echo(f"operator {operator.username} ({operator.role.value}) created")
+
+
+@cli.group()
+def outbox() -> None:
+    """The queue of mails and text messages."""
+
+
+@outbox.command("dispatch")
+@click.option("--once", is_flag=True, help="Deliver what is due now, then stop.")
+def outbox_dispatch(once: bool) -> None:
+    """Deliver queued messages (continuously unless --once)."""
+    from actions import outbox as outbox_actions
+    from admin.app import run_dispatcher
+    from admin.db import make_engine, make_sessionmaker
+
+    settings = settings_or_exit(demo=True)
+    engine = make_engine(settings.database_url)
+    if once:
+        report = outbox_actions.dispatch_once(
+            make_sessionmaker(engine),
+            outbox_actions.transports_from(settings.smtp_url, settings.mail_from),
+        )
+        click.echo(
+            f"sent {report.sent}, retrying {report.retried}, failed {report.failed}, "
+            f"interrupted {report.abandoned}"
+        )
+        return
+    stop = threading.Event()
+    try:
+        run_dispatcher(settings, engine, stop)
+    except KeyboardInterrupt:
+        stop.set()
+
+
+@cli.group()
+def audit() -> None:
+    """The tamper-evident audit trail."""
+
+
+@audit.command("verify")
+def audit_verify() -> None:
+    """Recompute the hash chain: exit 0 when intact, 1 naming the first bad event."""
+    from actions.audit import verify
+    from admin.db import make_engine, make_sessionmaker
+
+    settings = settings_or_exit(demo=True)
+    with make_sessionmaker(make_engine(settings.database_url))() as session:
+        verdict = verify(session)
+    if verdict.intact:
+        click.echo(f"audit chain intact: {verdict.count} events")
+        return
+    click.echo(
+        f"audit chain broken at event {verdict.first_bad_seq}: {verdict.problem} "
+        f"({verdict.count} events verified before it)",
+        err=True,
+    )
+    sys.exit(1)
+
+
+if __name__ == "__main__":
+    cli()

@@ -1,0 +1,28 @@
+"""SQLAlchemy tables: they know nothing of HTTP."""
+
+from models.audit import AuditEvent, Outcome
+from models.base import Base, utcnow
+from models.member import REQUIRED_PERSONAL_FIELDS, Member, MemberState
+from models.operator import LoginFailure, Operator, OperatorSession, Role
+from models.organization import Organization
+from models.outbox import Channel, OutboxMessage, OutboxStatus
+from models.password_reset import PasswordReset
+
+__all__ = [
+    "REQUIRED_PERSONAL_FIELDS",
+    "AuditEvent",
+    "Base",
+    "Channel",
+    "LoginFailure",
+    "Member",
+    "MemberState",
+    "Operator",
+    "OperatorSession",
+    "Organization",
+    "OutboxMessage",
+    "OutboxStatus",
+    "Outcome",
+    "PasswordReset",
+    "Role",
+    "utcnow",
+]

@@ -1,0 +1,25 @@
+"""Small assertions shared by tests."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import AuditEvent, OutboxMessage
+
+
+def events(session: Session, action: str | None = None) -> list[AuditEvent]:
+    query = select(AuditEvent).order_by(AuditEvent.seq)
+    if action is not None:
+        query = query.where(AuditEvent.action == action)
+    return list(session.scalars(query))
+
+
+def last_event(session: Session, action: str) -> AuditEvent:
+    found = events(session, action)
+    assert found, f"no audit event {action}"
+    return found[-1]
+
+
+def outbox(session: Session) -> list[OutboxMessage]:
+    return list(session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))

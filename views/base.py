@@ -1,0 +1,61 @@
+"""What every Sportello ModelView shares: role checks, no silent deletion, htmx row actions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from starlette.requests import Request
+from starlette_admin import EnumField
+from starlette_admin.contrib.sqla import ModelView
+
+from admin.auth import has_role
+from models import Role
+from views.fragments import RowAction
+
+
+@dataclass
+class StateField(EnumField):
+    """A state shown as a badge; `tr:has([data-state=pending])` paints the row yellow."""
+
+    labels: dict[str, str] = field(default_factory=dict)
+    list_template: str = "fields/state.html"
+    detail_template: str = "fields/state.html"
+
+    async def serialize_value(self, request: Request, value: Any) -> Any:
+        return getattr(value, "value", value)
+
+
+class SportelloModelView(ModelView):
+    model: ClassVar[type[Any]]
+    minimum_role: ClassVar[Role] = Role.OPERATOR
+    edit_role: ClassVar[Role | None] = Role.OPERATOR
+    create_role: ClassVar[Role | None] = Role.OPERATOR
+    export_role: ClassVar[Role | None] = Role.SUPERVISOR
+    htmx_row_actions: ClassVar[list[RowAction]] = []
+    row_click_navigate = False
+
+    def __init__(self) -> None:
+        super().__init__(self.model)
+
+    def is_accessible(self, request: Request) -> bool:
+        return has_role(request, self.minimum_role)
+
+    def can_create(self, request: Request) -> bool:
+        return self.create_role is not None and has_role(request, self.create_role)
+
+    def can_edit(self, request: Request) -> bool:
+        return self.edit_role is not None and has_role(request, self.edit_role)
+
+    def can_delete(self, request: Request) -> bool:
+        # Records are never deleted from a list: deletion is a deliberate action of its own.
+        return False
+
+    def can_export(self, request: Request) -> bool:
+        return self.export_role is not None and has_role(request, self.export_role)
+
+    def can_import(self, request: Request) -> bool:
+        return False
+
+    def row_action(self, name: str) -> RowAction | None:
+        return next((a for a in self.htmx_row_actions if a.name == name), None)

@@ -1,0 +1,109 @@
+"""What every row-action endpoint shares: running an action, rendering a fragment or a page."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import anyio.to_thread
+from jinja2 import Environment
+from sqlalchemy.orm import Session
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette_admin.contrib.sqla import ModelView
+from starlette_admin.flash import flash
+from starlette_admin.types import RequestAction
+
+from actions.errors import Refused
+from admin.auth import has_role
+from admin.i18n import _
+from models import Role
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class RowAction:
+    """A row action rendered as an htmx button (see templates/row-actions.html)."""
+
+    name: str
+    label: str
+    icon: str
+    testid: str
+    minimum_role: Role = Role.OPERATOR
+    available: Callable[[dict[str, Any]], bool] = lambda row: True
+
+    def url(self, request: Request, key: str, pk: Any) -> str:
+        return str(request.url_for("admin:do", key=key, pk=pk, action=self.name))
+
+    def shown(self, request: Request, row: dict[str, Any]) -> bool:
+        return has_role(request, self.minimum_role) and self.available(row)
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+def db(request: Request) -> Session:
+    session: Session = request.state.session
+    return session
+
+
+async def call(request: Request, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run a synchronous action in a worker thread with the request's session."""
+    return await anyio.to_thread.run_sync(functools.partial(fn, db(request), *args, **kwargs))
+
+
+def environment(request: Request) -> Environment:
+    env: Environment = request.app.state.templates.env
+    return env
+
+
+def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """Render a fragment alone (htmx) or inside the page layout (plain browser)."""
+    context.setdefault("as_page", not is_htmx(request))
+    html = environment(request).get_template(template).render({"request": request, **context})
+    return HTMLResponse(html, status_code=status_code)
+
+
+async def list_row(request: Request, view: ModelView, obj: Any) -> str:
+    """The list-table row of `obj`, as the list page renders it."""
+    request.state.action = RequestAction.LIST
+    row = await view.serialize(obj, request)
+    template = environment(request).get_template("_list_row.html")
+    return template.render(
+        {
+            "request": request,
+            "view": view,
+            "fields": view.get_fields_list(request),
+            "row": row,
+            "row_actions": {row[view.pk_attr]: await view.get_row_actions_for_obj(request, obj)},
+            "_actions": await view.get_all_actions(request),
+        }
+    )
+
+
+def refused(request: Request, refusal: Refused, template: str, **context: Any) -> HTMLResponse:
+    """The form again, with the reason and what was typed; htmx puts it back in the panel."""
+    response = render(
+        request, template, error=refusal.translated(), error_field=refusal.field, **context
+    )
+    if is_htmx(request):
+        response.headers["HX-Retarget"] = "#action-panel"
+        response.headers["HX-Reswap"] = "innerHTML"
+    return response
+
+
+def forbidden(request: Request) -> HTMLResponse:
+    message = _("Your role does not allow this action.")
+    return render(request, "_outcome.html", status_code=403, ok=False, message=message)
+
+
+def done(request: Request, key: str, message: str, row_html: str | None) -> Response:
+    """Success: htmx gets the new row and the outcome; a plain form goes back to the list."""
+    if not is_htmx(request):
+        flash(request, message, "success")
+        return RedirectResponse(request.url_for("admin:list", key=key), status_code=303)
+    return render(request, "_row_outcome.html", message=message, row_html=row_html)

@@ -1,0 +1,183 @@
+"""Members: the list (search, filters, pending in yellow), the validation queue, and the
+`validate` and `resend_password` row actions."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import joinedload
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette_admin import DateField, DateTimeField, EmailField, HasOne, IntegerField, StringField
+
+from actions.errors import Refused
+from actions.members import STATE_LABELS, get_member
+from actions.resend_password import resend_password as resend_password_action
+from actions.validate import validate as validate_action
+from admin.auth import actor
+from admin.i18n import N_, _, lazy_gettext
+from models import Member, MemberState
+from views.base import SportelloModelView, StateField
+from views.fragments import RowAction, call, done, list_row, refused, render
+
+
+def _pending(row: dict[str, Any]) -> bool:
+    return row.get("state") == MemberState.PENDING.value
+
+
+class MemberView(SportelloModelView):
+    model = Member
+    key = "members"
+    display_name = lazy_gettext("Member")
+    menu_label = lazy_gettext("Members")
+    icon = "fa fa-user"
+    fields = [
+        "id",
+        StringField("first_name", label=lazy_gettext("First name")),
+        StringField("last_name", label=lazy_gettext("Last name")),
+        EmailField("email", label=lazy_gettext("E-mail")),
+        StringField("tax_code", label=lazy_gettext("Tax code")),
+        HasOne("organization", key="organizations", label=lazy_gettext("Organisation")),
+        StateField("state", enum=MemberState, labels=STATE_LABELS, label=lazy_gettext("State")),
+        DateField("birth_date", label=lazy_gettext("Birth date")),
+        StringField("address", label=lazy_gettext("Address")),
+        StringField("mobile", label=lazy_gettext("Mobile")),
+        IntegerField("dues_year", label=lazy_gettext("Dues year")),
+        DateTimeField("validated_at", label=lazy_gettext("Validated at"), read_only=True),
+        DateTimeField(
+            "email_verified_at", label=lazy_gettext("E-mail verified at"), read_only=True
+        ),
+    ]
+    exclude_fields_from_list = [
+        "birth_date",
+        "address",
+        "mobile",
+        "validated_at",
+        "email_verified_at",
+    ]
+    exclude_fields_from_create = ["validated_at", "email_verified_at", "id"]
+    exclude_fields_from_edit = ["validated_at", "email_verified_at", "id", "state", "dues_year"]
+    searchable_fields = ["first_name", "last_name", "email", "tax_code"]
+    sortable_fields = ["id", "first_name", "last_name", "email", "state", "dues_year"]
+    fields_default_sort = ["last_name", "first_name"]
+    htmx_row_actions = [
+        RowAction(
+            "validate", lazy_gettext("Validate"), "fa fa-check", "validate", available=_pending
+        ),
+        RowAction(
+            "resend_password", lazy_gettext("Resend password"), "fa fa-envelope", "resend-password"
+        ),
+    ]
+
+    def get_list_query(self, request: Request) -> Select[Any]:
+        return select(Member).options(joinedload(Member.organization))
+
+    # --- validate ------------------------------------------------------------------
+
+    async def validate_form(self, request: Request, pk: int) -> Response:
+        member = await call(request, get_member, pk)
+        return render(request, "validate_form.html", view=self, member=member, values={})
+
+    async def validate(self, request: Request, pk: int) -> Response:
+        form = await request.form()
+        values = {
+            "dues_year": str(form.get("dues_year", "")).strip(),
+            "reason": form.get("reason", ""),
+        }
+        try:
+            year = int(values["dues_year"]) if values["dues_year"] else None
+        except ValueError:
+            year = -1
+        try:
+            member = await call(
+                request,
+                validate_action,
+                actor(request),
+                pk,
+                dues_year=year,
+                reason=str(values["reason"]) or None,
+            )
+        except Refused as refusal:
+            member = await call(request, get_member, pk)
+            return refused(
+                request, refusal, "validate_form.html", view=self, member=member, values=values
+            )
+        message = _("%(name)s is validated (dues %(year)s).") % {
+            "name": member.full_name,
+            "year": member.dues_year,
+        }
+        return done(request, self.key, message, await list_row(request, self, member))
+
+    # --- resend password -----------------------------------------------------------
+
+    async def resend_password_form(self, request: Request, pk: int) -> Response:
+        member = await call(request, get_member, pk)
+        return render(
+            request,
+            "resend_password_form.html",
+            view=self,
+            member=member,
+            values={"request_key": secrets.token_urlsafe(16)},
+        )
+
+    async def resend_password(self, request: Request, pk: int) -> Response:
+        form = await request.form()
+        values = {
+            "email": str(form.get("email", "")),
+            "request_key": str(form.get("request_key", "")),
+        }
+        try:
+            result = await call(
+                request,
+                resend_password_action,
+                actor(request),
+                pk,
+                link_base=request.app.state.settings.base_url,
+                email=values["email"] or None,
+                request_key=values["request_key"] or None,
+            )
+        except Refused as refusal:
+            member = await call(request, get_member, pk)
+            return refused(
+                request,
+                refusal,
+                "resend_password_form.html",
+                view=self,
+                member=member,
+                values=values,
+            )
+        text = (
+            N_("A reset link was already sent to %(email)s for this request.")
+            if result.repeated
+            else N_("A reset link valid for 24 hours is on its way to %(email)s.")
+        )
+        message = _(text) % {"email": result.message.recipient}
+        return done(request, self.key, message, await list_row(request, self, result.member))
+
+
+class ValidationQueueView(MemberView):
+    """Seed 001, "Validation des comptes": pending members whose information is complete."""
+
+    key = "validation"
+    display_name = lazy_gettext("Member to validate")
+    menu_label = lazy_gettext("Validation queue")
+    icon = "fa fa-user-check"
+
+    def get_list_query(self, request: Request) -> Select[Any]:
+        return (
+            super()
+            .get_list_query(request)
+            .where(Member.state == MemberState.PENDING, Member.info_complete)
+        )
+
+    def get_count_query(self, request: Request) -> Select[Any]:
+        from sqlalchemy import func
+
+        return select(func.count(Member.id)).where(
+            Member.state == MemberState.PENDING, Member.info_complete
+        )
+
+    def can_create(self, request: Request) -> bool:
+        return False

@@ -1,0 +1,122 @@
+"""Operators, for administrators: create, disable, enable, unlock."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette_admin import BooleanField, DateTimeField, EnumField, IntegerField, StringField
+
+from actions import operators
+from actions.errors import Refused
+from admin.auth import actor
+from admin.i18n import LOCALES, N_, _, lazy_gettext
+from models import Operator, Role
+from views.base import SportelloModelView, StateField
+from views.fragments import RowAction, call, done, list_row, refused, render
+
+
+def _locked(row: dict[str, Any]) -> bool:
+    return bool(row.get("locked_at"))
+
+
+def _active(row: dict[str, Any]) -> bool:
+    return bool(row.get("active"))
+
+
+class OperatorView(SportelloModelView):
+    model = Operator
+    key = "operators"
+    display_name = lazy_gettext("Operator")
+    menu_label = lazy_gettext("Operators")
+    icon = "fa fa-id-badge"
+    minimum_role = Role.ADMIN
+    edit_role = None  # operators change through the actions below, each audited
+    create_role = None
+    fields = [
+        "id",
+        StringField("username", label=lazy_gettext("Username")),
+        StringField("display_name", label=lazy_gettext("Name")),
+        StateField("role", enum=Role, label=lazy_gettext("Role")),
+        BooleanField("active", label=lazy_gettext("Active")),
+        EnumField("language", choices=list(LOCALES), label=lazy_gettext("Language")),
+        IntegerField("failed_logins", label=lazy_gettext("Failed logins")),
+        DateTimeField("locked_at", label=lazy_gettext("Locked at")),
+        DateTimeField("created_at", label=lazy_gettext("Created at")),
+    ]
+    searchable_fields = ["username", "display_name"]
+    sortable_fields = ["id", "username", "role", "active"]
+    htmx_row_actions = [
+        RowAction(
+            "unlock", lazy_gettext("Unlock"), "fa fa-lock-open", "unlock", Role.ADMIN, _locked
+        ),
+        RowAction(
+            "disable", lazy_gettext("Disable"), "fa fa-user-slash", "disable", Role.ADMIN, _active
+        ),
+        RowAction(
+            "enable",
+            lazy_gettext("Enable"),
+            "fa fa-user",
+            "enable",
+            Role.ADMIN,
+            lambda row: not _active(row),
+        ),
+    ]
+
+    async def _confirm(self, request: Request, pk: int, name: str) -> Response:
+        target = await call(request, lambda db, i: db.get(Operator, i), pk)
+        return render(
+            request, "operator_action_form.html", view=self, target=target, action=name, values={}
+        )
+
+    async def _perform(self, request: Request, pk: int, name: str, fn: Any, text: str) -> Response:
+        form = await request.form()
+        values = {"reason": str(form.get("reason", ""))}
+        try:
+            target = await call(request, fn, actor(request), pk)
+        except Refused as refusal:
+            target = await call(request, lambda db, i: db.get(Operator, i), pk)
+            return refused(
+                request,
+                refusal,
+                "operator_action_form.html",
+                view=self,
+                target=target,
+                action=name,
+                values=values,
+            )
+        return done(
+            request,
+            self.key,
+            _(text) % {"username": target.username},
+            await list_row(request, self, target),
+        )
+
+    async def unlock_form(self, request: Request, pk: int) -> Response:
+        return await self._confirm(request, pk, "unlock")
+
+    async def unlock(self, request: Request, pk: int) -> Response:
+        return await self._perform(
+            request, pk, "unlock", operators.unlock, N_("%(username)s is unlocked.")
+        )
+
+    async def disable_form(self, request: Request, pk: int) -> Response:
+        return await self._confirm(request, pk, "disable")
+
+    async def disable(self, request: Request, pk: int) -> Response:
+        return await self._perform(
+            request,
+            pk,
+            "disable",
+            operators.disable,
+            N_("%(username)s is disabled and signed out everywhere."),
+        )
+
+    async def enable_form(self, request: Request, pk: int) -> Response:
+        return await self._confirm(request, pk, "enable")
+
+    async def enable(self, request: Request, pk: int) -> Response:
+        return await self._perform(
+            request, pk, "enable", operators.enable, N_("%(username)s is enabled.")
+        )

@@ -1,0 +1,37 @@
+"""One route for every htmx row action: GET renders its form, POST performs it.
+
+starlette-admin's own row actions are driven by jQuery and full form submits; these are
+plain endpoints inside the admin app (so its session, CSRF and auth middleware apply)
+that check the role themselves and dispatch to the view's `<action>_form` / `<action>`.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from admin.auth import has_role
+from views.base import SportelloModelView
+from views.fragments import forbidden, render
+
+
+def route(views: list[SportelloModelView]) -> Route:
+    by_key = {view.key: view for view in views}
+
+    async def do(request: Request) -> Response:
+        view = by_key.get(request.path_params["key"])
+        action = view.row_action(request.path_params["action"]) if view else None
+        if view is None or action is None:
+            return render(request, "_outcome.html", status_code=404, ok=False, message="")
+        if not view.is_accessible(request) or not has_role(request, action.minimum_role):
+            return forbidden(request)
+        try:
+            pk = int(request.path_params["pk"])
+        except ValueError:
+            return render(request, "_outcome.html", status_code=404, ok=False, message="")
+        handler = getattr(view, action.name if request.method == "POST" else f"{action.name}_form")
+        response: Response = await handler(request, pk)
+        return response
+
+    return Route("/do/{key}/{pk}/{action}", do, methods=["GET", "POST"], name="do")
