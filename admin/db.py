@@ -8,17 +8,19 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+def make_engine(url: str, *, immediate: bool = True, **kwargs: Any) -> Engine:
+    """`immediate=False` gives plain deferred SQLite transactions: for a reader that must not
+    hold the write lock between statements (a test inspecting the database)."""
     if url.startswith("sqlite"):
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": 15}, **kwargs
         )
-        _serialise_sqlite_writers(engine)
+        _serialise_sqlite_writers(engine, immediate)
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
-def _serialise_sqlite_writers(engine: Engine) -> None:
+def _serialise_sqlite_writers(engine: Engine, immediate: bool) -> None:
     """Every SQLite transaction starts with BEGIN IMMEDIATE.
 
     Without it two transactions can read the same row (the last audit hash, an outbox
@@ -37,7 +39,7 @@ def _serialise_sqlite_writers(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

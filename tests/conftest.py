@@ -110,10 +110,14 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 @pytest.fixture
-def session(session_factory: sessionmaker[Session]) -> Iterator[Session]:
-    with session_factory() as session:
+def session(database_url: str) -> Iterator[Session]:
+    """The test's own session. On SQLite its transactions are deferred, so that reading
+    between two requests does not hold the write lock the console needs."""
+    reader = make_engine(database_url, immediate=False)
+    with make_sessionmaker(reader)() as session:
         session.info["actor"] = Actor.system("test")
         yield session
+    reader.dispose()
 
 
 # --- personas ----------------------------------------------------------------------------

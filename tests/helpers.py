@@ -8,7 +8,15 @@ from sqlalchemy.orm import Session
 from models import AuditEvent, OutboxMessage
 
 
+def fresh(session: Session) -> Session:
+    """End the test session's transaction, so it sees what the console committed since
+    (a SQLite reader keeps the snapshot of its transaction's first read)."""
+    session.commit()
+    return session
+
+
 def events(session: Session, action: str | None = None) -> list[AuditEvent]:
+    fresh(session)
     query = select(AuditEvent).order_by(AuditEvent.seq)
     if action is not None:
         query = query.where(AuditEvent.action == action)
@@ -22,4 +30,5 @@ def last_event(session: Session, action: str) -> AuditEvent:
 
 
 def outbox(session: Session) -> list[OutboxMessage]:
+    fresh(session)
     return list(session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
