@@ -76,6 +76,7 @@ def audited(
     except Refused as refusal:
         session.info.pop("audit_scope", None)
         savepoint.rollback()
+        scope.before, scope.after = {}, {}  # rolled back with the savepoint: nothing changed
         record(session, scope, Outcome.REFUSED, message=str(refusal))
         raise
     except BaseException:
@@ -138,9 +139,12 @@ def _entity_key(entity: Base | tuple[str, Any] | None) -> tuple[str | None, str 
         return None, None
     if isinstance(entity, tuple):
         return entity[0], None if entity[1] is None else str(entity[1])
-    return entity_name(entity), str(inspect(entity).identity[0]) if inspect(
-        entity
-    ).identity else None
+    return entity_name(entity), primary_key(entity)
+
+
+def primary_key(obj: Base) -> str | None:
+    identity = inspect(obj).identity
+    return None if identity is None else str(identity[0])
 
 
 def _is_audited(obj: object) -> bool:
@@ -221,7 +225,9 @@ def _write_change_events(session: Session, _flush: UOWTransaction) -> None:
     pending = session.info.pop("audit_pending", [])
     scope: Scope | None = session.info.get("audit_scope")
     for obj, kind, before, after in pending:
-        key = (entity_name(obj), str(inspect(obj).identity[0]) if inspect(obj).identity else None)
+        if kind == "create":
+            after = snapshot(obj)  # now inserted: with its primary key and column defaults
+        key = (entity_name(obj), primary_key(obj))
         if scope is not None and (scope.entity_type, scope.entity_id) in {key, (key[0], None)}:
             scope.entity_id = key[1]
             scope.before = {**before, **scope.before}
@@ -316,12 +322,14 @@ def verify(session: Session, batch: int = 1000) -> Verdict:
     """Recompute every hash in order; name the first event that does not match."""
     expected_prev, expected_seq, count = GENESIS, 1, 0
     query = select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=batch)
-    for row in session.scalars(query):
-        if row.seq != expected_seq:
-            return Verdict(False, count, expected_seq, f"event {expected_seq} is missing")
-        if row.prev_hash != expected_prev:
-            return Verdict(False, count, row.seq, "previous hash does not match")
-        if content_hash(row) != row.hash:
-            return Verdict(False, count, row.seq, "content does not match its hash")
-        expected_prev, expected_seq, count = row.hash, expected_seq + 1, count + 1
+    # Closed on an early return too: on PostgreSQL yield_per holds a server-side cursor.
+    with session.scalars(query) as rows:
+        for row in rows:
+            if row.seq != expected_seq:
+                return Verdict(False, count, expected_seq, f"event {expected_seq} is missing")
+            if row.prev_hash != expected_prev:
+                return Verdict(False, count, row.seq, "previous hash does not match")
+            if content_hash(row) != row.hash:
+                return Verdict(False, count, row.seq, "content does not match its hash")
+            expected_prev, expected_seq, count = row.hash, expected_seq + 1, count + 1
     return Verdict(True, count)

@@ -76,13 +76,15 @@ def _send(
                 name=member.full_name,
             )
         token = _new_link(session, member, now)
+        subject, body = _mail(member, f"{link_base.rstrip('/')}/reset/{token}")
         message = outbox.enqueue(
             session,
             recipient=member.email,
+            subject=subject,
+            body=body,
             caused_by=ACTION,
             entity=member,
             dedupe_key=dedupe_key,
-            **_mail(member, f"{link_base.rstrip('/')}/reset/{token}"),
         )
         session.flush()
         scope.note(sent_to=member.email, outbox_id=message.id, link_expires_at=now + LINK_VALIDITY)
@@ -121,7 +123,7 @@ def _new_link(session: Session, member: Member, now: dt.datetime) -> str:
     return token
 
 
-def _mail(member: Member, link: str) -> dict[str, str]:
+def _mail(member: Member, link: str) -> tuple[str, str]:
     language = member.organization.language
     subject = translate(language, N_("Your password reset link"))
     body = translate(
@@ -131,4 +133,4 @@ def _mail(member: Member, link: str) -> dict[str, str]:
             "%(link)s\n\nThe link works once. If you did not ask for it, ignore this mail.\n"
         ),
     ) % {"name": member.full_name, "link": link}
-    return {"subject": subject, "body": body}
+    return subject, body

@@ -8,6 +8,7 @@ import logging
 import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any, cast
 
 from sqlalchemy import Engine
 from starlette.applications import Starlette
@@ -61,7 +62,7 @@ def build_app(
             default_locale=i18n.DEFAULT_LOCALE, language_switcher=list(i18n.LOCALES)
         ),
     )
-    _translate_csrf_refusals(admin)
+    _translate_csrf_refusals(admin, settings)
     views: list[SportelloModelView] = [
         MemberView(),
         ValidationQueueView(),
@@ -93,9 +94,11 @@ def build_app(
     return app
 
 
-def _translate_csrf_refusals(admin: Admin) -> None:
+def _translate_csrf_refusals(admin: Admin, settings: Settings) -> None:
     admin.middlewares = [
-        Middleware(TranslatedCSRFMiddleware, *m.args, **m.kwargs) if m.cls is CSRFMiddleware else m
+        Middleware(TranslatedCSRFMiddleware, secret_key=settings.secret_key)
+        if cast(Any, m).cls is CSRFMiddleware
+        else m
         for m in admin.middlewares
     ]
 

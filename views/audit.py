@@ -19,7 +19,7 @@ class AuditView(SportelloModelView):
     edit_role = None
     create_role = None
     fields = [
-        "id",
+        IntegerField("id", label=lazy_gettext("Id")),
         IntegerField("seq", label=lazy_gettext("No.")),
         DateTimeField("at", label=lazy_gettext("When")),
         StringField("operator_username", label=lazy_gettext("Operator")),

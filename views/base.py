@@ -27,7 +27,6 @@ class StateField(EnumField):
 
 
 class SportelloModelView(ModelView):
-    model: ClassVar[type[Any]]
     minimum_role: ClassVar[Role] = Role.OPERATOR
     edit_role: ClassVar[Role | None] = Role.OPERATOR
     create_role: ClassVar[Role | None] = Role.OPERATOR

@@ -79,7 +79,9 @@ async def list_row(request: Request, view: ModelView, obj: Any) -> str:
             "view": view,
             "fields": view.get_fields_list(request),
             "row": row,
-            "row_actions": {row[view.pk_attr]: await view.get_row_actions_for_obj(request, obj)},
+            "row_actions": {
+                row[str(view.pk_attr)]: await view.get_row_actions_for_obj(request, obj)
+            },
             "_actions": await view.get_all_actions(request),
         }
     )

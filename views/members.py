@@ -34,7 +34,7 @@ class MemberView(SportelloModelView):
     menu_label = lazy_gettext("Members")
     icon = "fa fa-user"
     fields = [
-        "id",
+        IntegerField("id", label=lazy_gettext("No.")),
         StringField("first_name", label=lazy_gettext("First name")),
         StringField("last_name", label=lazy_gettext("Last name")),
         EmailField("email", label=lazy_gettext("E-mail")),
@@ -80,14 +80,14 @@ class MemberView(SportelloModelView):
         member = await call(request, get_member, pk)
         return render(request, "validate_form.html", view=self, member=member, values={})
 
-    async def validate(self, request: Request, pk: int) -> Response:
+    async def validate_submit(self, request: Request, pk: int) -> Response:
         form = await request.form()
         values = {
             "dues_year": str(form.get("dues_year", "")).strip(),
             "reason": form.get("reason", ""),
         }
         try:
-            year = int(values["dues_year"]) if values["dues_year"] else None
+            year = int(str(values["dues_year"])) if values["dues_year"] else None
         except ValueError:
             year = -1
         try:
@@ -122,7 +122,7 @@ class MemberView(SportelloModelView):
             values={"request_key": secrets.token_urlsafe(16)},
         )
 
-    async def resend_password(self, request: Request, pk: int) -> Response:
+    async def resend_password_submit(self, request: Request, pk: int) -> Response:
         form = await request.form()
         values = {
             "email": str(form.get("email", "")),

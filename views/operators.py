@@ -35,7 +35,7 @@ class OperatorView(SportelloModelView):
     edit_role = None  # operators change through the actions below, each audited
     create_role = None
     fields = [
-        "id",
+        IntegerField("id", label=lazy_gettext("No.")),
         StringField("username", label=lazy_gettext("Username")),
         StringField("display_name", label=lazy_gettext("Name")),
         StateField("role", enum=Role, label=lazy_gettext("Role")),
@@ -96,7 +96,7 @@ class OperatorView(SportelloModelView):
     async def unlock_form(self, request: Request, pk: int) -> Response:
         return await self._confirm(request, pk, "unlock")
 
-    async def unlock(self, request: Request, pk: int) -> Response:
+    async def unlock_submit(self, request: Request, pk: int) -> Response:
         return await self._perform(
             request, pk, "unlock", operators.unlock, N_("%(username)s is unlocked.")
         )
@@ -104,7 +104,7 @@ class OperatorView(SportelloModelView):
     async def disable_form(self, request: Request, pk: int) -> Response:
         return await self._confirm(request, pk, "disable")
 
-    async def disable(self, request: Request, pk: int) -> Response:
+    async def disable_submit(self, request: Request, pk: int) -> Response:
         return await self._perform(
             request,
             pk,
@@ -116,7 +116,7 @@ class OperatorView(SportelloModelView):
     async def enable_form(self, request: Request, pk: int) -> Response:
         return await self._confirm(request, pk, "enable")
 
-    async def enable(self, request: Request, pk: int) -> Response:
+    async def enable_submit(self, request: Request, pk: int) -> Response:
         return await self._perform(
             request, pk, "enable", operators.enable, N_("%(username)s is enabled.")
         )

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from starlette_admin import StringField
+from starlette_admin import IntegerField, StringField
 
 from admin.i18n import lazy_gettext
 from models import Organization, Role
@@ -14,7 +14,7 @@ class OrganizationView(SportelloModelView):
     menu_label = lazy_gettext("Organisations")
     icon = "fa fa-building"
     fields = [
-        "id",
+        IntegerField("id", label=lazy_gettext("No.")),
         StringField("name", label=lazy_gettext("Name")),
         StringField("company_code", label=lazy_gettext("Company code")),
         StringField("country", label=lazy_gettext("Country")),
@@ -23,5 +23,7 @@ class OrganizationView(SportelloModelView):
     searchable_fields = ["name", "company_code"]
     sortable_fields = ["id", "name", "company_code"]
     fields_default_sort = ["name"]
+    exclude_fields_from_create = ["id"]
+    exclude_fields_from_edit = ["id"]
     edit_role = Role.ADMIN
     create_role = Role.ADMIN

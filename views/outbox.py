@@ -30,7 +30,7 @@ class OutboxView(SportelloModelView):
     edit_role = None
     create_role = None
     fields = [
-        "id",
+        IntegerField("id", label=lazy_gettext("No.")),
         DateTimeField("created_at", label=lazy_gettext("Queued at")),
         StateField("channel", enum=Channel, label=lazy_gettext("Channel")),
         EmailField("recipient", label=lazy_gettext("Recipient")),
@@ -75,7 +75,7 @@ class OutboxView(SportelloModelView):
             values={"recipient": message.recipient if message else ""},
         )
 
-    async def resend(self, request: Request, pk: int) -> Response:
+    async def resend_submit(self, request: Request, pk: int) -> Response:
         form = await request.form()
         values = {"recipient": str(form.get("recipient", "")).strip()}
         try:

@@ -30,7 +30,8 @@ def route(views: list[SportelloModelView]) -> Route:
             pk = int(request.path_params["pk"])
         except ValueError:
             return render(request, "_outcome.html", status_code=404, ok=False, message="")
-        handler = getattr(view, action.name if request.method == "POST" else f"{action.name}_form")
+        suffix = "submit" if request.method == "POST" else "form"
+        handler = getattr(view, f"{action.name}_{suffix}")
         response: Response = await handler(request, pk)
         return response
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import Engine, event, select
@@ -266,5 +265,3 @@ def test_the_operators_own_choice_wins_over_the_browser(
     page = client.get("/admin/members/list", headers={"Accept-Language": "it-IT,it;q=0.9"}).text
 
     assert '<html lang="en"' in page
-
-
