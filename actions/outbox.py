@@ -236,7 +236,7 @@ def _deliver(
     error: Exception | None = None
     try:
         transports[message.channel].send(message)
-    except (OSError, smtplib.SMTPException) as exc:
+    except Exception as exc:  # any transport failure is recorded, never lost
         error = exc
     with session_factory() as session, session.begin():
         stored = session.get_one(OutboxMessage, message_id)

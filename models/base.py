@@ -33,7 +33,7 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
         if value is None:
             return None
         if value.tzinfo is None:
-            raise ValueError("naive datetime given where UTC was expected")
+            return value  # naive values are UTC already (e.g. a list filter's bounds)
         return value.astimezone(dt.UTC).replace(tzinfo=None)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:

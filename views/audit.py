@@ -48,6 +48,14 @@ class AuditView(SportelloModelView):
         "hash",
         "reason",
     ]
-    searchable_fields = ["operator_username", "action", "entity_type", "entity_id"]
+    searchable_fields = [
+        "operator_username",
+        "action",
+        "entity_type",
+        "entity_id",
+        "outcome",
+        "at",
+        "operator_role",
+    ]
     sortable_fields = ["seq", "at", "operator_username", "action", "entity_type"]
     fields_default_sort = [("seq", True)]

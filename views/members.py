@@ -6,11 +6,18 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import joinedload
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette_admin import DateField, DateTimeField, EmailField, HasOne, IntegerField, StringField
+from starlette_admin import (
+    DateField,
+    DateTimeField,
+    EmailField,
+    HasOne,
+    IntegerField,
+    StringField,
+)
 
 from actions.errors import Refused
 from actions.members import STATE_LABELS, get_member
@@ -18,8 +25,9 @@ from actions.resend_password import resend_password as resend_password_action
 from actions.validate import validate as validate_action
 from admin.auth import actor
 from admin.i18n import N_, _, lazy_gettext
-from models import Member, MemberState
+from models import Member, MemberState, Organization
 from views.base import SportelloModelView, StateField
+from views.filters import relation_in
 from views.fragments import RowAction, call, done, list_row, refused, render
 
 
@@ -39,7 +47,12 @@ class MemberView(SportelloModelView):
         StringField("last_name", label=lazy_gettext("Last name")),
         EmailField("email", label=lazy_gettext("E-mail")),
         StringField("tax_code", label=lazy_gettext("Tax code")),
-        HasOne("organization", key="organizations", label=lazy_gettext("Organisation")),
+        HasOne(
+            "organization",
+            key="organizations",
+            label=lazy_gettext("Organisation"),
+            filters=[relation_in(Member.organization_id, Organization)],
+        ),
         StateField("state", enum=MemberState, labels=STATE_LABELS, label=lazy_gettext("State")),
         DateField("birth_date", label=lazy_gettext("Birth date")),
         StringField("address", label=lazy_gettext("Address")),
@@ -59,7 +72,17 @@ class MemberView(SportelloModelView):
     ]
     exclude_fields_from_create = ["validated_at", "email_verified_at", "id"]
     exclude_fields_from_edit = ["validated_at", "email_verified_at", "id", "state", "dues_year"]
-    searchable_fields = ["first_name", "last_name", "email", "tax_code"]
+    # Free text searches these four (see get_search_query); the others are list filters.
+    searchable_fields = [
+        "first_name",
+        "last_name",
+        "email",
+        "tax_code",
+        "state",
+        "organization",
+        "dues_year",
+        "validated_at",
+    ]
     sortable_fields = ["id", "first_name", "last_name", "email", "state", "dues_year"]
     fields_default_sort = ["last_name", "first_name"]
     htmx_row_actions = [
@@ -73,6 +96,11 @@ class MemberView(SportelloModelView):
 
     def get_list_query(self, request: Request) -> Select[Any]:
         return select(Member).options(joinedload(Member.organization))
+
+    def get_search_query(self, request: Request, term: str) -> Any:
+        """Every word typed must match a name, the e-mail or the tax code ("mario rossi")."""
+        columns = (Member.first_name, Member.last_name, Member.email, Member.tax_code)
+        return and_(*(or_(*(c.ilike(f"%{word}%") for c in columns)) for word in term.split()))
 
     # --- validate ------------------------------------------------------------------
 

@@ -52,7 +52,7 @@ class OutboxView(SportelloModelView):
         "next_attempt_at",
         "resent_from_id",
     ]
-    searchable_fields = ["recipient", "subject", "caused_by"]
+    searchable_fields = ["recipient", "subject", "caused_by", "status", "channel", "created_at"]
     sortable_fields = ["id", "created_at", "recipient", "status", "sent_at"]
     fields_default_sort = [("id", True)]
     htmx_row_actions = [
