@@ -1,0 +1,160 @@
+"""The command line, run as a newcomer runs it: a subprocess with environment settings."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from actions.passwords import verify_password
+from models import Member, MemberState, Operator, Organization
+from tests.conftest import SECRET_KEY, SmtpServer, free_port, make_member
+from tests.helpers import fresh
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(
+    database_url: str, *args: str, stdin: str = "", **env: str
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "main.py", *args],
+        cwd=ROOT,
+        input=stdin,
+        env={**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": SECRET_KEY, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_migrate_builds_an_empty_database(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+
+    result = run(url, "migrate")
+
+    assert result.returncode == 0, result.stderr
+    assert "up to date" in result.stdout
+    assert run(url, "audit", "verify").stdout.strip() == "audit chain intact: 0 events"
+
+
+def test_create_operator_reads_the_password_from_standard_input(
+    database_url: str, session: Session
+) -> None:
+    result = run(
+        database_url,
+        "create-operator",
+        "Bruno",
+        "--role",
+        "supervisor",
+        stdin="a long enough password\n",
+    )
+
+    assert result.returncode == 0, result.stderr
+    operator = fresh(session).scalar(select(Operator).where(Operator.username == "bruno"))
+    assert operator is not None and operator.role == "supervisor"
+    assert verify_password(operator.password_hash, "a long enough password")
+
+
+def test_create_operator_takes_no_password_argument(database_url: str) -> None:
+    result = run(database_url, "create-operator", "bruno", "--password", "in the shell history")
+
+    assert result.returncode != 0
+    assert "No such option" in result.stderr
+
+
+def test_create_operator_explains_a_refusal(database_url: str) -> None:
+    result = run(database_url, "create-operator", "bruno", stdin="short\n")
+
+    assert result.returncode == 1
+    assert "at least 12 characters" in result.stderr
+
+
+def test_demo_data_is_idempotent(database_url: str, session: Session) -> None:
+    first = run(database_url, "demo-data", SPORTELLO_DEMO_PASSWORD="demo password 2026")
+    second = run(database_url, "demo-data", SPORTELLO_DEMO_PASSWORD="demo password 2026")
+
+    assert first.returncode == second.returncode == 0, first.stderr
+    assert "0 operators, 0 organizations, 0 members created" in second.stdout
+    fresh(session)
+    assert session.scalar(select(func.count(Member.id))) == 60
+    assert session.scalar(select(func.count(Organization.id))) == 2
+    states = set(session.scalars(select(Member.state)))
+    assert states == set(MemberState)
+    assert session.scalar(select(func.count(Member.id)).where(Member.email.is_(None))) > 0
+    usernames = set(session.scalars(select(Operator.username)))
+    assert usernames == {"demo-operator", "demo-supervisor", "demo-admin"}
+    assert run(database_url, "audit", "verify").returncode == 0
+
+
+def test_outbox_dispatch_once_delivers_what_is_queued(
+    database_url: str, session: Session, organization: Organization, smtp: SmtpServer
+) -> None:
+    from actions import outbox
+
+    member = make_member(session, organization)
+    outbox.enqueue(
+        session,
+        recipient="someone@example.org",
+        subject="Hello",
+        body="Body",
+        caused_by="test",
+        entity=member,
+    )
+    session.commit()
+
+    result = run(database_url, "outbox", "dispatch", "--once", SMTP_URL=smtp.url)
+
+    assert result.returncode == 0, result.stderr
+    assert "sent 1" in result.stdout
+    assert [m["Subject"] for m in smtp.mailbox.wait_for(1)] == ["Hello"]
+
+
+@pytest.mark.parametrize("command", ["serve", "demo"])
+def test_the_console_starts_and_serves_the_login_page(command: str, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'serve.db'}"
+    port = free_port()
+    if command == "serve":
+        assert run(url, "migrate").returncode == 0
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SECRET_KEY": SECRET_KEY,
+        "SPORTELLO_DEMO_PASSWORD": "demo password 2026",
+        "SMTP_URL": "smtp://127.0.0.1:1",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "main.py", command, "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        status = _wait_for(f"http://127.0.0.1:{port}/admin/login")
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=30)[0]
+    assert status == 200, output
+    assert f"http://127.0.0.1:{port}/admin" in output
+    if command == "demo":
+        assert "demo-operator" in output and "demo password 2026" in output
+
+
+def _wait_for(url: str) -> int:
+    for _ in range(200):
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310
+                return int(response.status)
+        except OSError:
+            time.sleep(0.1)
+    return 0
