@@ -6,10 +6,12 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from starlette.requests import Request
-from starlette_admin import EnumField
+from starlette_admin import EnumField, IntegerField
 from starlette_admin.contrib.sqla import ModelView
+from starlette_admin.exceptions import FormValidationError
 
 from admin.auth import has_role
+from admin.i18n import _
 from models import Role
 from views.fragments import RowAction
 
@@ -24,6 +26,19 @@ class StateField(EnumField):
 
     async def serialize_value(self, request: Request, value: Any) -> Any:
         return getattr(value, "value", value)
+
+
+def version_field() -> IntegerField:
+    """Carries the row's version through the edit form (optimistic locking)."""
+    return IntegerField(
+        "version",
+        label="",
+        form_template="fields/version_form.html",
+        exclude_from_list=True,
+        exclude_from_detail=True,
+        exclude_from_create=True,
+        exclude_from_export=True,
+    )
 
 
 class SportelloModelView(ModelView):
@@ -55,6 +70,26 @@ class SportelloModelView(ModelView):
 
     def can_import(self, request: Request) -> bool:
         return False
+
+    async def edit(self, request: Request, pk: Any, data: dict[str, Any]) -> Any:
+        """Refuse to overwrite a change someone else saved since the form was opened."""
+        for name, value in data.items():
+            if value == "":
+                data[name] = None  # an emptied box means "no value", not an empty string
+        started_from = data.get("version")
+        current = await self.find_by_pk(request, pk)
+        if current is not None and "version" in data:
+            data["version"] = current.version  # the mapper increments it, never the form
+        if started_from is not None and current is not None and started_from != current.version:
+            raise FormValidationError(
+                {
+                    "version": _(
+                        "Someone else changed this record while you were editing it. "
+                        "Reload the page to see their change, then make yours again."
+                    )
+                }
+            )
+        return await super().edit(request, pk, data)
 
     def row_action(self, name: str) -> RowAction | None:
         return next((a for a in self.htmx_row_actions if a.name == name), None)

@@ -26,7 +26,7 @@ from actions.validate import validate as validate_action
 from admin.auth import actor
 from admin.i18n import N_, _, lazy_gettext
 from models import Member, MemberState, Organization
-from views.base import SportelloModelView, StateField
+from views.base import SportelloModelView, StateField, version_field
 from views.filters import relation_in
 from views.fragments import RowAction, call, done, list_row, refused, render
 
@@ -62,6 +62,7 @@ class MemberView(SportelloModelView):
         DateTimeField(
             "email_verified_at", label=lazy_gettext("E-mail verified at"), read_only=True
         ),
+        version_field(),
     ]
     exclude_fields_from_list = [
         "birth_date",
