@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-HTMX := static/vendor/htmx.min.js
+VENDOR := static/vendor/htmx.min.js static/admin/i18n/flatpickr/it.js
 
 .PHONY: run test install check lint format system-deps pytest browser clean
 
@@ -13,7 +13,7 @@ run: install
 ## make test: install what the tests need, check the code, run the whole suite.
 test: install system-deps check pytest
 
-install: $(BIN)/.installed $(HTMX)
+install: $(BIN)/.installed $(VENDOR)
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +21,8 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-$(HTMX): admin/settings.py scripts/fetch_htmx.sh
-	scripts/fetch_htmx.sh
+$(VENDOR) &: admin/settings.py scripts/fetch_vendor.sh
+	scripts/fetch_vendor.sh
 
 ## Debian's Chromium for the browser scenarios (Playwright cannot download its own here).
 system-deps:
@@ -49,4 +49,4 @@ browser: install system-deps
 	$(BIN)/pytest -m browser $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) data static/vendor .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) data static/vendor static/admin .pytest_cache .mypy_cache .ruff_cache

@@ -55,6 +55,7 @@ def build_app(
         title="Sportello",
         base_url="/admin",
         templates_dir=str(TEMPLATES),
+        static_dir=str(STATIC / "admin"),  # flatpickr's it/nl locales, fetched at set-up
         auth_provider=OperatorAuthProvider(session_factory, secure_cookies=settings.secure_cookies),
         secret_key=settings.secret_key,
         middlewares=[Middleware(RequestContextMiddleware)],

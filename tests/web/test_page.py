@@ -61,3 +61,10 @@ def test_the_csrf_token_rides_on_every_htmx_request(client: TestClient, personas
     body = BeautifulSoup(client.get("/admin/members/list").text, "html.parser").select_one("body")
 
     assert body is not None and "X-CSRFToken" in body["hx-headers"]
+
+
+def test_the_date_picker_speaks_italian_and_dutch(client: TestClient) -> None:
+    for locale in ("it", "nl"):
+        response = client.get(f"/admin/static/i18n/flatpickr/{locale}.js")
+        assert response.status_code == 200, locale
+        assert "flatpickr" in response.text
