@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 import uvicorn
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from admin.app import build_app
 from admin.db import make_engine, make_sessionmaker
@@ -70,6 +70,15 @@ class Console:
         page.fill("input[name=username]", username)
         page.fill("input[name=password]", password or self.password)
         page.click("button[type=submit]")
+
+    def open_row_action(self, page: Page, list_path: str, testid: str) -> tuple[str, Locator]:
+        """Open the list, click the first row's `testid` button; return its row's pk and the
+        action panel the form opened in."""
+        page.goto(f"{self.url}{list_path}")
+        button = page.locator(f"[data-testid^={testid}-]").first
+        pk = (button.get_attribute("data-testid") or "").removeprefix(f"{testid}-")
+        button.click()
+        return pk, page.get_by_test_id("action-panel")
 
 
 class LiveServer:

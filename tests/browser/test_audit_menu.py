@@ -16,11 +16,8 @@ def test_an_operator_does_not_see_the_audit_menu(page: Page, console: Console) -
 
 def test_a_supervisor_sees_what_the_operator_just_did(page: Page, console: Console) -> None:
     console.login(page, "demo-operator")
-    page.goto(f"{console.url}/admin/validation/list")
-    button = page.locator("[data-testid^=validate-]").first
-    pk = (button.get_attribute("data-testid") or "").removeprefix("validate-")
-    button.click()
-    page.get_by_test_id("action-panel").get_by_test_id("confirm").click()
+    pk, panel = console.open_row_action(page, "/admin/validation/list", "validate")
+    panel.get_by_test_id("confirm").click()
     expect(page.get_by_test_id("outcome")).to_be_visible()
     page.context.clear_cookies()
 

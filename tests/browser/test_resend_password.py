@@ -17,9 +17,9 @@ def test_an_operator_fills_in_the_missing_email_and_the_mail_arrives(
     page: Page, console: Console
 ) -> None:
     console.login(page, "demo-operator")
-    page.goto(f"{console.url}/admin/members/list?q={NO_EMAIL_TAX_CODE}")
-    page.locator("[data-testid^=resend-password-]").first.click()
-    panel = page.get_by_test_id("action-panel")
+    _pk, panel = console.open_row_action(
+        page, f"/admin/members/list?q={NO_EMAIL_TAX_CODE}", "resend-password"
+    )
 
     panel.get_by_test_id("email").fill("caller@example")
     panel.get_by_test_id("confirm").click()

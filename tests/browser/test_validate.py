@@ -33,9 +33,7 @@ def test_an_operator_validates_a_pending_member_without_reloading_the_page(
 
 def test_a_refusal_is_shown_in_the_panel_with_its_reason(page: Page, console: Console) -> None:
     console.login(page, "demo-operator")
-    page.goto(f"{console.url}/admin/validation/list")
-    page.locator("[data-testid^=validate-]").first.click()
-    panel = page.get_by_test_id("action-panel")
+    _pk, panel = console.open_row_action(page, "/admin/validation/list", "validate")
 
     panel.get_by_test_id("dues-year").fill("1999")
     panel.get_by_test_id("confirm").click()
