@@ -10,11 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from actions import outbox
+from actions import outbox, personal_data
 from actions.audit import audited
 from actions.context import Actor
 from actions.errors import Duplicate, Refused
@@ -68,7 +67,7 @@ def _send(
         if not actor.may(Role.OPERATOR):
             raise Refused(N_("Your role may not send password links."))
         if email is not None and email.strip():
-            member.email = normalise_email(email)
+            member.email = personal_data.email(email)
         if not member.email:
             raise Refused(
                 N_("%(name)s has no e-mail address: fill it in, then send."),
@@ -89,18 +88,6 @@ def _send(
         session.flush()
         scope.note(sent_to=member.email, outbox_id=message.id, link_expires_at=now + LINK_VALIDITY)
     return ResendResult(member, message)
-
-
-def normalise_email(value: str) -> str:
-    try:
-        return validate_email(value.strip(), check_deliverability=False).normalized
-    except EmailNotValidError as error:
-        raise Refused(
-            N_("%(value)s is not a valid e-mail address (%(why)s). Check it with the caller."),
-            field="email",
-            value=value.strip(),
-            why=str(error),
-        ) from None
 
 
 def _new_link(session: Session, member: Member, now: dt.datetime) -> str:
