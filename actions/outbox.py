@@ -162,8 +162,8 @@ class LoggingSmsTransport:
     sent: list[tuple[str, str]] = field(default_factory=list)
 
     def send(self, message: OutboxMessage) -> None:
-        log.info("SMS to %s: %s", message.recipient, message.subject)
-        self.sent.append((message.recipient, message.subject))
+        log.info("SMS to %s: %s", message.recipient, message.body)
+        self.sent.append((message.recipient, message.body))
 
 
 @dataclass(frozen=True)

@@ -2,17 +2,21 @@
 
 from models.audit import AuditEvent, Outcome
 from models.base import Base, utcnow
+from models.login_account import AccountState, LoginAccount
 from models.member import REQUIRED_PERSONAL_FIELDS, Member, MemberState
 from models.operator import LoginFailure, Operator, OperatorSession, Role
-from models.organization import Organization
+from models.organization import CredentialPolicy, Organization
 from models.outbox import Channel, OutboxMessage, OutboxStatus
 from models.password_reset import PasswordReset
 
 __all__ = [
     "REQUIRED_PERSONAL_FIELDS",
+    "AccountState",
     "AuditEvent",
     "Base",
     "Channel",
+    "CredentialPolicy",
+    "LoginAccount",
     "LoginFailure",
     "Member",
     "MemberState",

@@ -37,7 +37,8 @@ class Member(Base):
     address: Mapped[str | None] = mapped_column(String(300))
     email: Mapped[str | None] = mapped_column(String(254), index=True)
     email_verified_at: Mapped[dt.datetime | None]
-    mobile: Mapped[str | None] = mapped_column(String(20))
+    mobile: Mapped[str | None] = mapped_column(String(20), index=True)
+    card_number: Mapped[str | None] = mapped_column(String(40), index=True)
     state: Mapped[MemberState] = mapped_column(
         str_enum(MemberState, "member_state"), default=MemberState.INCOMPLETE, index=True
     )

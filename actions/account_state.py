@@ -1,0 +1,70 @@
+"""Unlock a login account after failed logins; delete one with a typed confirmation
+(seed 000: deleting keeps the audit trail, which records a full snapshot)."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from actions.account_links import _require_operator
+from actions.audit import audited, snapshot
+from actions.context import Actor
+from actions.errors import Refused
+from actions.login_accounts import get_account
+from admin.i18n import N_
+from models import AccountState, LoginAccount
+
+
+def unlock_account(session: Session, actor: Actor, account_id: int) -> LoginAccount:
+    account = get_account(session, account_id)
+    with audited(session, actor, "login_account.unlock", account):
+        _require_operator(actor)
+        if account.state != AccountState.LOCKED:
+            raise Refused(N_("%(username)s is not locked."), username=account.username)
+        account.state = AccountState.ACTIVE
+        account.failed_attempts = 0
+    return account
+
+
+def delete_account(
+    session: Session,
+    actor: Actor,
+    account_id: int,
+    typed_username: str,
+    *,
+    reason: str | None = None,
+) -> None:
+    account = get_account(session, account_id)
+    with audited(session, actor, "login_account.delete", account, reason=reason) as scope:
+        _require_operator(actor)
+        if typed_username.strip().lower() != account.username.lower():
+            raise Refused(
+                N_("Type the username %(username)s to confirm the deletion."),
+                field="confirmation",
+                username=account.username,
+            )
+        scope.before = snapshot(account)
+        session.delete(account)
+
+
+def change_login_email(
+    session: Session, actor: Actor, account_id: int, new_email: str
+) -> LoginAccount:
+    """Seed 000: with a PIN policy the login e-mail cannot change; the way out is deleting
+    the account and registering again."""
+    from actions import personal_data
+    from models import CredentialPolicy
+
+    account = get_account(session, account_id)
+    with audited(session, actor, "login_account.change_email", account):
+        _require_operator(actor)
+        if account.organization.credential_policy == CredentialPolicy.PIN:
+            raise Refused(
+                N_(
+                    "The login e-mail of %(organization)s accounts cannot be changed: delete the account, "
+                    "then register again with the new address."
+                ),
+                field="login_email",
+                organization=account.organization.name,
+            )
+        account.login_email = personal_data.email(new_email)
+    return account

@@ -1,0 +1,98 @@
+"""Forget a login account and generate a new one (seed 004): the library's fix for an
+activation not done within 24 hours. Forgetting unlinks the account from the member;
+generating creates a new account and mails a new activation link, valid 24 hours."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from actions.account_links import _require_operator
+from actions.audit import audited
+from actions.context import Actor
+from actions.errors import Refused
+from actions.login_accounts import by_username, get_account, issue_activation, mail_link
+from actions.members import get_member
+from admin.i18n import N_
+from models import AccountState, LoginAccount, Member, utcnow
+
+
+def forget_account(
+    session: Session, actor: Actor, account_id: int, *, reason: str | None = None
+) -> LoginAccount:
+    account = get_account(session, account_id)
+    with audited(session, actor, "login_account.forget", account, reason=reason) as scope:
+        _require_operator(actor)
+        if account.member_id is None:
+            raise Refused(
+                N_("%(username)s is not linked to anyone: there is nothing to forget."),
+                username=account.username,
+            )
+        scope.note(forgotten_member_id=account.member_id)
+        account.member_id = None
+    return account
+
+
+def generate_account(
+    session: Session,
+    actor: Actor,
+    member_id: int,
+    *,
+    link_base: str,
+    now: dt.datetime | None = None,
+) -> LoginAccount:
+    now = now or utcnow()
+    member = get_member(session, member_id)
+    with audited(session, actor, "login_account.generate", ("login_account", None)) as scope:
+        _require_operator(actor)
+        linked = session.scalar(select(LoginAccount).where(LoginAccount.member_id == member.id))
+        if linked is not None:
+            raise Refused(
+                N_(
+                    "%(name)s already has the login account %(username)s: forget it first if it is "
+                    "the one whose activation expired."
+                ),
+                name=member.full_name,
+                username=linked.username,
+            )
+        if not member.email:
+            raise Refused(
+                N_("%(name)s has no e-mail address: fill it in, then generate the account."),
+                field="email",
+                name=member.full_name,
+            )
+        account = LoginAccount(
+            organization_id=member.organization_id,
+            member=member,
+            username=_free_username(session, member),
+            login_email=member.email,
+            state=AccountState.PENDING_ACTIVATION,
+        )
+        session.add(account)
+        session.flush()
+        token = issue_activation(account, now)
+        message = mail_link(
+            session, account, "activation", token, link_base, "login_account.generate"
+        )
+        session.flush()
+        scope.entity_id = str(account.id)
+        scope.note(
+            username=account.username,
+            member_id=member.id,
+            sent_to=account.login_email,
+            outbox_id=message.id,
+            activation_expires_at=account.activation_expires_at,
+        )
+    return account
+
+
+def _free_username(session: Session, member: Member) -> str:
+    """The card number when there is one (libraries log in with it), else the e-mail."""
+    base = member.card_number or member.email or f"member{member.id}"
+    candidate, suffix = base, 1
+    while by_username(session, candidate) is not None:
+        suffix += 1
+        candidate = f"{base}.{suffix}"
+    return candidate

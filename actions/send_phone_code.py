@@ -1,0 +1,79 @@
+"""Send a 6-digit code by text message to verify a mobile (seed 000): at most 3 sends per
+calendar day, counted in the organisation's time zone; the 4th is refused with the time it
+becomes possible again (midnight there)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from actions import outbox
+from actions.account_links import _require_operator
+from actions.audit import audited
+from actions.context import Actor
+from actions.errors import Refused
+from actions.login_accounts import get_account
+from actions.passwords import token_digest
+from admin.i18n import N_, translate
+from models import Channel, LoginAccount, utcnow
+
+DAILY_LIMIT = 3
+CODE_VALIDITY = dt.timedelta(minutes=10)
+
+
+def send_phone_code(
+    session: Session, actor: Actor, account_id: int, *, now: dt.datetime | None = None
+) -> LoginAccount:
+    now = now or utcnow()
+    account = get_account(session, account_id)
+    with audited(session, actor, "login_account.send_phone_code", account) as scope:
+        _require_operator(actor)
+        mobile = account.member.mobile if account.member else None
+        if not mobile:
+            raise Refused(
+                N_(
+                    "There is no mobile number to send the code to: fill it in on the member first."
+                ),
+                field="mobile",
+            )
+        zone = ZoneInfo(account.organization.timezone)
+        today = now.astimezone(zone).date()
+        sent_today = account.phone_sends_today if account.phone_sends_day == today else 0
+        if sent_today >= DAILY_LIMIT:
+            again = possible_again(now, zone)
+            raise Refused(
+                N_(
+                    "The code was already sent 3 times today: it can be sent again from %(time)s "
+                    "(%(date)s)."
+                ),
+                time=again.strftime("%H:%M"),
+                date=again.date().isoformat(),
+            )
+        code = f"{secrets.randbelow(10**6):06d}"
+        account.phone_code_hash = token_digest(f"{account.id}:{code}")
+        account.phone_code_expires_at = now + CODE_VALIDITY
+        account.phone_sends_day, account.phone_sends_today = today, sent_today + 1
+        language = account.organization.language
+        text = translate(language, N_("Your verification code is %(code)s.")) % {"code": code}
+        # The code travels in the body, which the outbox never shows to operators.
+        message = outbox.enqueue(
+            session,
+            channel=Channel.SMS,
+            recipient=mobile,
+            subject=translate(language, N_("Verification code")),
+            body=text,
+            caused_by="login_account.send_phone_code",
+            entity=account,
+        )
+        session.flush()
+        scope.note(sent_to=mobile, outbox_id=message.id, sends_today=account.phone_sends_today)
+    return account
+
+
+def possible_again(now: dt.datetime, zone: ZoneInfo) -> dt.datetime:
+    """The next midnight in the organisation's time zone, as a local time."""
+    local = now.astimezone(zone)
+    return dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time(0, 0), tzinfo=zone)

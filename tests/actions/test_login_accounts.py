@@ -1,0 +1,364 @@
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from actions.account_links import resend_activation, reset_secret
+from actions.account_secret import set_secret
+from actions.account_state import change_login_email, delete_account, unlock_account
+from actions.context import Actor
+from actions.errors import Refused
+from actions.forget_generate import forget_account, generate_account
+from actions.link_card import link_card
+from actions.passwords import verify_password
+from actions.send_phone_code import send_phone_code
+from models import (
+    AccountState,
+    Channel,
+    CredentialPolicy,
+    LoginAccount,
+    Member,
+    Organization,
+    Outcome,
+)
+from tests.conftest import make_member
+from tests.helpers import events, last_event, outbox
+
+NOW = dt.datetime(2026, 10, 1, 10, 0, tzinfo=dt.UTC)
+BASE = "https://desk.example.org"
+
+
+@pytest.fixture
+def library(session: Session) -> Organization:
+    org = Organization(
+        name="Bibliotheek Utrecht",
+        company_code="BIB",
+        country="NL",
+        language="en",
+        isil="NL-1234AB",
+        timezone="Europe/Amsterdam",
+        credential_policy=CredentialPolicy.PASSWORD,
+    )
+    session.add(org)
+    session.commit()
+    return org
+
+
+@pytest.fixture
+def customer(session: Session, library: Organization) -> Member:
+    return make_member(
+        session,
+        library,
+        first_name="Anne",
+        last_name="de Vries",
+        email="anne@example.nl",
+        mobile="+31612345678",
+        tax_code="X1",
+    )
+
+
+def _account(session: Session, org: Organization, **values: object) -> LoginAccount:
+    defaults: dict[str, object] = {
+        "username": "anne.devries",
+        "login_email": "anne@example.nl",
+        "state": AccountState.ACTIVE,
+    }
+    account = LoginAccount(organization=org, **(defaults | values))
+    session.add(account)
+    session.commit()
+    return account
+
+
+def _token(session: Session) -> str:
+    match = re.search(r"/account/\w+/(\S+)", outbox(session)[-1].body)
+    assert match
+    return match.group(1)
+
+
+# --- usernames ---------------------------------------------------------------------------
+
+
+def test_the_database_refuses_a_username_differing_only_in_case(
+    session: Session, library: Organization
+) -> None:
+    _account(session, library, username="DUPONT.jean")
+
+    with pytest.raises(IntegrityError):
+        _account(session, library, username="dupont.JEAN", login_email="x@example.org")
+    session.rollback()
+
+
+def test_the_database_refuses_a_username_with_a_space(
+    session: Session, library: Organization
+) -> None:
+    with pytest.raises(IntegrityError):
+        session.execute(
+            text(
+                "INSERT INTO login_account (organization_id, username, state, failed_attempts, "
+                "phone_sends_today, created_at, version) VALUES (:o, 'dupont jean', 'active', 0, 0, "
+                "'2026-01-01', 1)"
+            ),
+            {"o": library.id},
+        )
+    session.rollback()
+
+
+# --- forget and generate: the expired activation -------------------------------------------
+
+
+def test_forget_then_generate_mails_a_new_activation_valid_24_hours(
+    session: Session, olivia: Actor, library: Organization, customer: Member
+) -> None:
+    old = _account(
+        session,
+        library,
+        member=customer,
+        state=AccountState.PENDING_ACTIVATION,
+        activation_expires_at=NOW - dt.timedelta(days=3),
+    )
+
+    forget_account(session, olivia, old.id)
+    new = generate_account(session, olivia, customer.id, link_base=BASE, now=NOW)
+    session.commit()
+
+    assert old.member_id is None
+    assert new.member_id == customer.id and new.state == AccountState.PENDING_ACTIVATION
+    assert new.activation_expires_at == NOW + dt.timedelta(hours=24)
+    [mail] = outbox(session)
+    assert mail.recipient == "anne@example.nl" and "/account/activation/" in mail.body
+    assert last_event(session, "login_account.forget").after == {
+        "member_id": None,
+        "forgotten_member_id": customer.id,
+    }
+    assert last_event(session, "login_account.generate").entity_id == str(new.id)
+
+
+def test_generate_is_refused_while_an_account_is_still_linked(
+    session: Session, olivia: Actor, library: Organization, customer: Member
+) -> None:
+    _account(session, library, member=customer)
+
+    with pytest.raises(Refused, match="forget it first"):
+        generate_account(session, olivia, customer.id, link_base=BASE, now=NOW)
+
+
+def test_forgetting_an_unlinked_account_is_refused(
+    session: Session, olivia: Actor, library: Organization
+) -> None:
+    account = _account(session, library)
+
+    with pytest.raises(Refused, match="nothing to forget"):
+        forget_account(session, olivia, account.id)
+
+
+@pytest.mark.parametrize(
+    ("after", "works"),
+    [
+        (dt.timedelta(hours=24) - dt.timedelta(seconds=1), True),
+        (dt.timedelta(hours=24) + dt.timedelta(seconds=1), False),
+    ],
+)
+def test_the_activation_link_works_for_24_hours(
+    session: Session, olivia: Actor, customer: Member, after: dt.timedelta, works: bool
+) -> None:
+    account = generate_account(session, olivia, customer.id, link_base=BASE, now=NOW)
+    session.commit()
+    token = _token(session)
+
+    if works:
+        set_secret(session, "activation", token, "Anne2026!", now=NOW + after)
+        assert account.state == AccountState.ACTIVE
+        assert verify_password(account.secret_hash, "Anne2026!")
+        with pytest.raises(Refused, match="not valid any more"):
+            set_secret(session, "activation", token, "Anne2026!", now=NOW + after)
+    else:
+        with pytest.raises(Refused, match="expired"):
+            set_secret(session, "activation", token, "Anne2026!", now=NOW + after)
+
+
+def test_the_secret_follows_the_organisations_policy(
+    session: Session, olivia: Actor, library: Organization, customer: Member
+) -> None:
+    library.credential_policy = CredentialPolicy.PIN
+    session.commit()
+    generate_account(session, olivia, customer.id, link_base=BASE, now=NOW)
+    session.commit()
+    token = _token(session)
+
+    with pytest.raises(Refused, match="ascending"):
+        set_secret(session, "activation", token, "123478", now=NOW)
+    account = set_secret(session, "activation", token, "120963", now=NOW)
+    assert account.secret_kind == CredentialPolicy.PIN
+
+
+# --- resend activation, reset ------------------------------------------------------------
+
+
+def test_resend_activation_and_reset_each_queue_one_mail_for_a_double_submit(
+    session: Session, olivia: Actor, library: Organization
+) -> None:
+    pending = _account(session, library, state=AccountState.PENDING_ACTIVATION)
+    active = _account(session, library, username="other", login_email="other@example.nl")
+
+    for _ in range(2):
+        resend_activation(session, olivia, pending.id, link_base=BASE, request_key="a", now=NOW)
+        session.commit()
+        reset_secret(session, olivia, active.id, link_base=BASE, request_key="b", now=NOW)
+        session.commit()
+
+    assert [m.recipient for m in outbox(session)] == ["anne@example.nl", "other@example.nl"]
+    event = last_event(session, "login_account.reset_secret")
+    assert event.after["reset_token_hash"] == "***"
+    assert event.after["sent_to"] == "other@example.nl"
+
+
+def test_resend_activation_is_refused_once_activated(
+    session: Session, olivia: Actor, library: Organization
+) -> None:
+    account = _account(session, library)
+
+    with pytest.raises(Refused, match="already activated"):
+        resend_activation(session, olivia, account.id, link_base=BASE)
+
+
+# --- link card ---------------------------------------------------------------------------
+
+
+def test_link_by_card_number_after_confirming_the_email(
+    session: Session, olivia: Actor, library: Organization, customer: Member
+) -> None:
+    account = _account(session, library, username="20010045")
+
+    link_card(session, olivia, customer.id, "20010045", confirmed_email="ANNE@example.nl")
+    session.commit()
+
+    assert account.member_id == customer.id
+    assert last_event(session, "login_account.link_card").after["found_as"] == "20010045"
+
+
+def test_link_falls_back_to_isil_and_card_number(
+    session: Session, olivia: Actor, library: Organization, customer: Member
+) -> None:
+    account = _account(session, library, username="nl-1234ab-20010045")
+
+    link_card(session, olivia, customer.id, "20010045", confirmed_email="anne@example.nl")
+
+    assert account.member_id == customer.id
+
+
+def test_nothing_found_offers_generate_never_forget(
+    session: Session, olivia: Actor, customer: Member
+) -> None:
+    with pytest.raises(Refused) as refusal:
+        link_card(session, olivia, customer.id, "99999", confirmed_email="anne@example.nl")
+
+    assert "generate" in str(refusal.value) and "forget" not in str(refusal.value)
+
+
+def test_an_account_of_another_member_is_not_taken_over(
+    session: Session, olivia: Actor, library: Organization, customer: Member
+) -> None:
+    other = make_member(session, library, tax_code="X2", email="bob@example.nl")
+    account = _account(session, library, username="20010045", member=other)
+
+    with pytest.raises(Refused, match="belongs to another member"):
+        link_card(session, olivia, customer.id, "20010045", confirmed_email="anne@example.nl")
+    assert session.get(LoginAccount, account.id).member_id == other.id  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("confirmed", ["", "someone.else@example.nl"])
+def test_the_email_check_cannot_be_skipped(
+    session: Session, olivia: Actor, library: Organization, customer: Member, confirmed: str
+) -> None:
+    account = _account(session, library, username="20010045")
+
+    with pytest.raises(Refused, match="Confirm with the customer") as refusal:
+        link_card(session, olivia, customer.id, "20010045", confirmed_email=confirmed)
+    session.commit()
+
+    assert refusal.value.field == "confirmed_email"
+    assert session.get(LoginAccount, account.id).member_id is None  # type: ignore[union-attr]
+    assert last_event(session, "login_account.link_card").outcome == Outcome.REFUSED
+
+
+# --- phone code --------------------------------------------------------------------------
+
+
+def test_the_phone_code_is_sent_three_times_a_day_in_the_organisations_time_zone(
+    session: Session, olivia: Actor, library: Organization, customer: Member
+) -> None:
+    account = _account(session, library, member=customer)
+    evening = dt.datetime(2026, 10, 1, 21, 0, tzinfo=dt.UTC)  # 23:00 in Amsterdam
+
+    for _ in range(3):
+        send_phone_code(session, olivia, account.id, now=evening)
+        session.commit()
+    with pytest.raises(Refused, match="from 00:00") as refusal:
+        send_phone_code(session, olivia, account.id, now=evening + dt.timedelta(minutes=59))
+    session.commit()
+    assert "2026-10-02" in str(refusal.value)
+
+    send_phone_code(session, olivia, account.id, now=evening + dt.timedelta(hours=1))  # 00:00 local
+    session.commit()
+    sms = [m for m in outbox(session) if m.channel == Channel.SMS]
+    assert len(sms) == 4 and sms[0].recipient == "+31612345678"
+    assert re.fullmatch(r"Your verification code is \d{6}\.", sms[0].body)
+    assert sms[0].subject == "Verification code"
+    code = sms[0].body.split()[-1].rstrip(".")
+    assert code not in str(last_event(session, "login_account.send_phone_code").after)
+
+
+# --- unlock, delete, login e-mail ----------------------------------------------------------
+
+
+def test_unlock_only_a_locked_account(
+    session: Session, olivia: Actor, library: Organization
+) -> None:
+    account = _account(session, library, state=AccountState.LOCKED, failed_attempts=5)
+
+    unlock_account(session, olivia, account.id)
+    assert (account.state, account.failed_attempts) == (AccountState.ACTIVE, 0)
+    with pytest.raises(Refused, match="not locked"):
+        unlock_account(session, olivia, account.id)
+
+
+def test_delete_needs_the_typed_username_and_keeps_a_snapshot(
+    session: Session, olivia: Actor, library: Organization
+) -> None:
+    account = _account(session, library, username="DUPONT.jean", secret_hash="secret-hash")
+
+    with pytest.raises(Refused, match="Type the username"):
+        delete_account(session, olivia, account.id, "dupont")
+    delete_account(session, olivia, account.id, "dupont.JEAN")
+    session.commit()
+
+    assert session.scalar(select(LoginAccount)) is None
+    event = last_event(session, "login_account.delete")
+    assert event.before["username"] == "DUPONT.jean" and event.before["secret_hash"] == "***"
+    assert "secret-hash" not in str(events(session))
+
+
+def test_the_login_email_of_a_pin_organisation_cannot_change(
+    session: Session, olivia: Actor, library: Organization
+) -> None:
+    library.credential_policy = CredentialPolicy.PIN
+    account = _account(session, library)
+
+    with pytest.raises(Refused, match="delete the account, then register again"):
+        change_login_email(session, olivia, account.id, "new@example.nl")
+
+
+def test_the_login_email_of_a_password_organisation_changes_once_checked(
+    session: Session, olivia: Actor, library: Organization
+) -> None:
+    account = _account(session, library)
+
+    with pytest.raises(Refused, match="not a valid e-mail"):
+        change_login_email(session, olivia, account.id, "new@")
+    change_login_email(session, olivia, account.id, "new@example.nl")
+    assert account.login_email == "new@example.nl"
