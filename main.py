@@ -52,13 +52,17 @@ def demo_data() -> None:
 
 
 def _load_demo(settings: Settings) -> str:
+    from actions.errors import Refused
     from admin.db import make_engine, make_sessionmaker
     from admin.demo import demo_password, load_demo_data
 
     password = demo_password()
     factory = make_sessionmaker(make_engine(settings.database_url))
     with factory() as session:
-        report = load_demo_data(session, password)
+        try:
+            report = load_demo_data(session, password)
+        except Refused as refusal:
+            raise click.ClickException(f"SPORTELLO_DEMO_PASSWORD: {refusal}") from None
         session.commit()
     created = ", ".join(f"{n} {what}" for what, n in report.created.items())
     click.echo(f"demo data ready ({created} created)")

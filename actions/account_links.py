@@ -29,7 +29,7 @@ def resend_activation(
     account = get_account(session, account_id)
     try:
         with audited(session, actor, "login_account.resend_activation", account) as scope:
-            _require_operator(actor)
+            require_operator(actor)
             if account.state != AccountState.PENDING_ACTIVATION:
                 raise Refused(
                     N_("%(username)s is already activated: send a PIN or password reset instead."),
@@ -69,7 +69,7 @@ def reset_secret(
     account = get_account(session, account_id)
     try:
         with audited(session, actor, "login_account.reset_secret", account) as scope:
-            _require_operator(actor)
+            require_operator(actor)
             if account.state == AccountState.DISABLED:
                 raise Refused(
                     N_("%(username)s is disabled: it cannot receive a reset."),
@@ -105,6 +105,6 @@ def _key(kind: str, request_key: str | None) -> str | None:
     return f"login_account.{kind}:{request_key}" if request_key else None
 
 
-def _require_operator(actor: Actor) -> None:
+def require_operator(actor: Actor) -> None:
     if not actor.may(Role.OPERATOR):
         raise Refused(N_("Your role may not manage login accounts."))

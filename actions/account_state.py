@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from actions.account_links import _require_operator
+from actions.account_links import require_operator
 from actions.audit import audited, snapshot
 from actions.context import Actor
 from actions.errors import Refused
@@ -17,7 +17,7 @@ from models import AccountState, LoginAccount
 def unlock_account(session: Session, actor: Actor, account_id: int) -> LoginAccount:
     account = get_account(session, account_id)
     with audited(session, actor, "login_account.unlock", account):
-        _require_operator(actor)
+        require_operator(actor)
         if account.state != AccountState.LOCKED:
             raise Refused(N_("%(username)s is not locked."), username=account.username)
         account.state = AccountState.ACTIVE
@@ -35,7 +35,7 @@ def delete_account(
 ) -> None:
     account = get_account(session, account_id)
     with audited(session, actor, "login_account.delete", account, reason=reason) as scope:
-        _require_operator(actor)
+        require_operator(actor)
         if typed_username.strip().lower() != account.username.lower():
             raise Refused(
                 N_("Type the username %(username)s to confirm the deletion."),
@@ -56,7 +56,7 @@ def change_login_email(
 
     account = get_account(session, account_id)
     with audited(session, actor, "login_account.change_email", account):
-        _require_operator(actor)
+        require_operator(actor)
         if account.organization.credential_policy == CredentialPolicy.PIN:
             raise Refused(
                 N_(

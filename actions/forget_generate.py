@@ -9,7 +9,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from actions.account_links import _require_operator
+from actions.account_links import require_operator
 from actions.audit import audited
 from actions.context import Actor
 from actions.errors import Refused
@@ -24,7 +24,7 @@ def forget_account(
 ) -> LoginAccount:
     account = get_account(session, account_id)
     with audited(session, actor, "login_account.forget", account, reason=reason) as scope:
-        _require_operator(actor)
+        require_operator(actor)
         if account.member_id is None:
             raise Refused(
                 N_("%(username)s is not linked to anyone: there is nothing to forget."),
@@ -46,7 +46,7 @@ def generate_account(
     now = now or utcnow()
     member = get_member(session, member_id)
     with audited(session, actor, "login_account.generate", ("login_account", None)) as scope:
-        _require_operator(actor)
+        require_operator(actor)
         linked = session.scalar(select(LoginAccount).where(LoginAccount.member_id == member.id))
         if linked is not None:
             raise Refused(

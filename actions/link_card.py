@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from actions.account_links import _require_operator
+from actions.account_links import require_operator
 from actions.audit import audited
 from actions.context import Actor
 from actions.errors import Refused
@@ -46,22 +46,27 @@ def find_by_card(session: Session, member: Member, card_number: str) -> Found | 
     return None
 
 
+def not_found(card_number: str) -> Refused:
+    """Nothing found: the way out is "generate login account", never "forget"."""
+    return Refused(
+        N_(
+            "No login account has the card number %(card)s, with or without the library code: "
+            "generate a login account instead."
+        ),
+        field="card_number",
+        card=card_number.strip(),
+    )
+
+
 def link_card(
     session: Session, actor: Actor, member_id: int, card_number: str, confirmed_email: str
 ) -> LoginAccount:
     member = get_member(session, member_id)
     with audited(session, actor, "login_account.link_card", ("login_account", None)) as scope:
-        _require_operator(actor)
+        require_operator(actor)
         found = find_by_card(session, member, card_number)
         if found is None:
-            raise Refused(
-                N_(
-                    "No login account has the card number %(card)s, with or without the library code: "
-                    "generate a login account instead."
-                ),
-                field="card_number",
-                card=card_number.strip(),
-            )
+            raise not_found(card_number)
         account = found.account
         scope.entity_id = str(account.id)
         if account.member_id is not None and account.member_id != member.id:

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from actions import outbox
-from actions.account_links import _require_operator
+from actions.account_links import require_operator
 from actions.audit import audited
 from actions.context import Actor
 from actions.errors import Refused
@@ -30,7 +30,7 @@ def send_phone_code(
     now = now or utcnow()
     account = get_account(session, account_id)
     with audited(session, actor, "login_account.send_phone_code", account) as scope:
-        _require_operator(actor)
+        require_operator(actor)
         mobile = account.member.mobile if account.member else None
         if not mobile:
             raise Refused(

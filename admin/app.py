@@ -29,6 +29,7 @@ from admin.settings import ROOT, Settings
 from views import reset_page, row_actions
 from views.audit import AuditView
 from views.base import SportelloModelView
+from views.login_accounts import LoginAccountView
 from views.members import MemberView, ValidationQueueView
 from views.operators import OperatorView
 from views.organizations import OrganizationView
@@ -67,6 +68,7 @@ def build_app(
     views: list[SportelloModelView] = [
         MemberView(),
         ValidationQueueView(),
+        LoginAccountView(),
         OrganizationView(),
         OutboxView(),
         AuditView(),

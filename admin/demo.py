@@ -7,6 +7,7 @@ import os
 import random
 import secrets
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,12 +15,29 @@ from sqlalchemy.orm import Session
 from actions.context import Actor
 from actions.operators import create_operator
 from admin.settings import DATA_DIR
-from models import Member, MemberState, Operator, Organization, Role
+from models import AccountState, LoginAccount, Member, MemberState, Operator, Organization, Role
 
 ACTOR = Actor.system("demo-data")
 ORGANIZATIONS = [
     ("Welfare Aziendale Rossi S.p.A.", "ROSSI2026", "IT", "it"),
     ("Association Secours Var", "SECOURS83", "FR", "en"),
+    ("Bibliotheek Utrecht", "BIBUTRECHT", "NL", "en"),
+]
+LIBRARY_ISIL = "NL-1234AB"
+# Library login accounts (seed 004): username, member tax code or None (unlinked), state,
+# activation expired days ago, phone codes sent today.
+ACCOUNTS = [
+    ("20010045", None, AccountState.ACTIVE, None, 0),  # unlinked, found by card number
+    ("NL-1234AB-20010046", None, AccountState.ACTIVE, None, 0),  # found by ISIL + card number
+    (
+        "20010047",
+        "DEMO0002",
+        AccountState.PENDING_ACTIVATION,
+        3,
+        0,
+    ),  # activation expired 3 days ago
+    ("20010048", "DEMO0005", AccountState.ACTIVE, None, 3),  # phone-code limit reached today
+    ("20010049", "DEMO0008", AccountState.LOCKED, None, 0),  # locked after failed logins
 ]
 FIRST = [
     "Mario",
@@ -90,6 +108,8 @@ def load_demo_data(session: Session, password: str, members: int = 60) -> DemoRe
     organizations, report.created["organizations"] = _organizations(session)
     session.flush()
     report.created["members"] = _members(session, organizations, members)
+    session.flush()
+    report.created["login accounts"] = _accounts(session, organizations[2])
     return report
 
 
@@ -109,6 +129,8 @@ def _organizations(session: Session) -> tuple[list[Organization], int]:
         org = session.scalar(select(Organization).where(Organization.company_code == code))
         if org is None:
             org = Organization(name=name, company_code=code, country=country, language=language)
+            if country == "NL":
+                org.isil, org.timezone = LIBRARY_ISIL, "Europe/Amsterdam"
             session.add(org)
             created += 1
         found.append(org)
@@ -151,5 +173,40 @@ def _members(session: Session, organizations: list[Organization], count: int) ->
             member.dues_year = 2026
             member.validated_at = dt.datetime(2026, 1, 15, 9, 30, tzinfo=dt.UTC)
         session.add(member)
+        created += 1
+    return created
+
+
+def _accounts(session: Session, library: Organization) -> int:
+    now = dt.datetime.now(dt.UTC)
+    today = now.astimezone(ZoneInfo(library.timezone)).date()
+    created = 0
+    for username, tax_code, state, expired_days, codes in ACCOUNTS:
+        if (
+            session.scalar(select(LoginAccount).where(LoginAccount.username == username))
+            is not None
+        ):
+            continue
+        member = (
+            session.scalar(select(Member).where(Member.tax_code.startswith(tax_code)))
+            if tax_code
+            else None
+        )
+        if member is not None:
+            member.organization, member.card_number = library, username.rsplit("-", 1)[-1]
+        account = LoginAccount(
+            organization=library,
+            member=member,
+            username=username,
+            state=state,
+            login_email=member.email
+            if member and member.email
+            else f"reader{username[-2:]}@example.nl",
+            activation_expires_at=now - dt.timedelta(days=expired_days) if expired_days else None,
+            phone_sends_today=codes,
+            phone_sends_day=today if codes else None,
+            failed_attempts=10 if state == AccountState.LOCKED else 0,
+        )
+        session.add(account)
         created += 1
     return created

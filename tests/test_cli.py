@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from actions.passwords import verify_password
-from models import Member, MemberState, Operator, Organization
+from models import LoginAccount, Member, MemberState, Operator, Organization
 from tests.conftest import SECRET_KEY, SmtpServer, free_port, make_member
 from tests.helpers import fresh
 
@@ -83,10 +83,11 @@ def test_demo_data_is_idempotent(database_url: str, session: Session) -> None:
     second = run(database_url, "demo-data", SPORTELLO_DEMO_PASSWORD="demo password 2026")
 
     assert first.returncode == second.returncode == 0, first.stderr
-    assert "0 operators, 0 organizations, 0 members created" in second.stdout
+    assert "0 operators, 0 organizations, 0 members, 0 login accounts created" in second.stdout
     fresh(session)
     assert session.scalar(select(func.count(Member.id))) == 60
-    assert session.scalar(select(func.count(Organization.id))) == 2
+    assert session.scalar(select(func.count(Organization.id))) == 3
+    assert session.scalar(select(func.count(LoginAccount.id))) == 5
     states = set(session.scalars(select(Member.state)))
     assert states == set(MemberState)
     assert session.scalar(select(func.count(Member.id)).where(Member.email.is_(None))) > 0

@@ -20,6 +20,8 @@ from starlette_admin import (
 )
 
 from actions.errors import Refused
+from actions.forget_generate import generate_account as generate_account_action
+from actions.link_card import link_card as link_card_action
 from actions.members import STATE_LABELS, get_member
 from actions.resend_password import resend_password as resend_password_action
 from actions.validate import validate as validate_action
@@ -29,6 +31,7 @@ from models import Member, MemberState, Organization
 from views.base import SportelloModelView, StateField, version_field
 from views.filters import relation_in
 from views.fragments import RowAction, call, done, list_row, refused, render
+from views.link_card import find_account_by_card, refused_or_confirm
 
 
 def _pending(row: dict[str, Any]) -> bool:
@@ -184,6 +187,71 @@ class MemberView(SportelloModelView):
         )
         message = _(text) % {"email": result.message.recipient}
         return done(request, self.key, message, await list_row(request, self, result.member))
+
+    # --- login accounts (seed 004) ---------------------------------------------------
+
+    async def link_card_form(self, request: Request, pk: int) -> Response:
+        member = await call(request, get_member, pk)
+        return render(
+            request, "link_card_form.html", view=self, member=member, values={}, found=None
+        )
+
+    async def link_card_submit(self, request: Request, pk: int) -> Response:
+        """Two steps: the card number finds the account and shows its e-mail; only the
+        operator's confirmation of that e-mail links it."""
+        form = await request.form()
+        values = {
+            name: str(form.get(name, "")).strip() for name in ("card_number", "confirmed_email")
+        }
+        member = await call(request, get_member, pk)
+        try:
+            if not values["confirmed_email"]:
+                found = await call(request, find_account_by_card, member.id, values["card_number"])
+                return refused_or_confirm(request, self, member, values, found)
+            await call(
+                request,
+                link_card_action,
+                actor(request),
+                pk,
+                values["card_number"],
+                values["confirmed_email"],
+            )
+        except Refused as refusal:
+            return refused(
+                request,
+                refusal,
+                "link_card_form.html",
+                view=self,
+                member=member,
+                values=values,
+                found=None,
+            )
+        message = _("The login account is linked to %(name)s.") % {"name": member.full_name}
+        return done(request, self.key, message, await list_row(request, self, member))
+
+    async def generate_account_form(self, request: Request, pk: int) -> Response:
+        member = await call(request, get_member, pk)
+        return render(request, "generate_account_form.html", view=self, member=member, values={})
+
+    async def generate_account_submit(self, request: Request, pk: int) -> Response:
+        try:
+            account = await call(
+                request,
+                generate_account_action,
+                actor(request),
+                pk,
+                link_base=request.app.state.settings.base_url,
+            )
+        except Refused as refusal:
+            member = await call(request, get_member, pk)
+            return refused(
+                request, refusal, "generate_account_form.html", view=self, member=member, values={}
+            )
+        message = _(
+            "The login account %(username)s is created; the activation link, valid 24 hours, is on "
+            "its way to %(email)s."
+        ) % {"username": account.username, "email": account.login_email}
+        return done(request, self.key, message, await list_row(request, self, account.member))
 
 
 class ValidationQueueView(MemberView):

@@ -104,6 +104,10 @@ def test_creating_a_row_outside_an_action_writes_one_event_with_the_stored_value
         "company_code": "VERDI",
         "country": "IT",
         "language": "it",
+        "timezone": "Europe/Rome",
+        "vat_number": None,
+        "isil": None,
+        "credential_policy": "password",
         "created_at": org.created_at.isoformat(),
     }
 
@@ -160,6 +164,10 @@ def test_deleting_a_row_keeps_a_full_snapshot_of_it(
         "company_code": "VERDI",
         "country": "IT",
         "language": "it",
+        "timezone": "Europe/Rome",
+        "vat_number": None,
+        "isil": None,
+        "credential_policy": "password",
         "created_at": created_at.isoformat(),
     }
     assert event.after is None
