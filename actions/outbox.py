@@ -17,14 +17,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from actions.audit import audited
+from actions.audit import audited, primary_key
 from actions.context import Actor
 from actions.errors import Duplicate, Refused
 from admin.i18n import N_
@@ -63,7 +63,7 @@ def enqueue(
         body=body,
         caused_by=caused_by,
         entity_type=entity.__tablename__ if entity is not None else None,
-        entity_id=str(entity.id) if entity is not None else None,  # type: ignore[attr-defined]
+        entity_id=primary_key(entity) if entity is not None else None,
         dedupe_key=dedupe_key,
         next_attempt_at=utcnow(),
     )
@@ -218,7 +218,7 @@ def _claim(
                 .where(OutboxMessage.status == OutboxStatus.QUEUED)
                 .values(status=OutboxStatus.SENDING, claimed_by=worker, claimed_at=now)
             )
-            if result.rowcount == 1:  # type: ignore[attr-defined]
+            if rowcount(result) == 1:
                 claimed.append(message_id)
         return claimed
 
@@ -265,7 +265,12 @@ def _abandon_stale_claims(session_factory: Callable[[], Session], now: dt.dateti
                 "check with the recipient, then resend from the outbox if needed.",
             )
         )
-        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+        return rowcount(result)
+
+
+def rowcount(result: Any) -> int:
+    """Rows touched by an UPDATE (SQLAlchemy types `execute()` as a plain Result)."""
+    return int(cast(CursorResult[Any], result).rowcount or 0)
 
 
 def pending_count(session: Session) -> int:

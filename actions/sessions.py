@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from actions import audit
 from actions.context import Actor
 from actions.errors import Refused
+from actions.outbox import rowcount
 from actions.passwords import new_token, token_digest, verify_password
 from admin.i18n import N_
 from models import LoginFailure, Operator, OperatorSession, Outcome, utcnow
@@ -200,4 +201,4 @@ def end_sessions(
         .where(OperatorSession.operator_id == operator_id, OperatorSession.ended_at.is_(None))
         .values(ended_at=now or utcnow(), end_reason=reason)
     )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return rowcount(result)

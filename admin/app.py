@@ -6,7 +6,8 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any, cast
 
@@ -106,7 +107,9 @@ def _translate_csrf_refusals(admin: Admin, settings: Settings) -> None:
     ]
 
 
-def _lifespan(settings: Settings, engine: Engine, every: float):  # type: ignore[no-untyped-def]
+def _lifespan(
+    settings: Settings, engine: Engine, every: float
+) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         stop = threading.Event()

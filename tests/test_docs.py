@@ -3,6 +3,7 @@ is documented, and every row action is registered and permission-checked."""
 
 from __future__ import annotations
 
+import inspect
 import re
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,18 @@ def test_every_row_action_is_in_the_operator_guide_and_has_its_handlers(
     assert f"(`{action.name}`)" in GUIDE
     assert callable(getattr(view, f"{action.name}_form"))
     assert callable(getattr(view, f"{action.name}_submit"))
+
+
+@pytest.mark.parametrize("view", VIEWS, ids=lambda v: v.key)
+def test_every_row_action_handler_is_registered(view: SportelloModelView) -> None:
+    handlers = {
+        name.removesuffix("_submit")
+        for name in dir(view)
+        if name.endswith("_submit")
+        and not name.startswith("_")
+        and inspect.iscoroutinefunction(getattr(view, name))
+    }
+    assert handlers == {action.name for action in view.htmx_row_actions}
 
 
 @pytest.mark.parametrize("command", _commands(main.cli))

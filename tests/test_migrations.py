@@ -7,6 +7,7 @@ import warnings
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SAWarning
 
@@ -34,4 +35,4 @@ def test_every_migration_goes_down_and_up_again(database_url: str, engine: Engin
 
     with engine.connect() as connection:
         version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    assert version == command.ScriptDirectory.from_config(config).get_current_head()  # type: ignore[attr-defined]
+    assert version == ScriptDirectory.from_config(config).get_current_head()

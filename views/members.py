@@ -96,6 +96,13 @@ class MemberView(SportelloModelView):
         RowAction(
             "resend_password", lazy_gettext("Resend password"), "fa fa-envelope", "resend-password"
         ),
+        RowAction("link_card", lazy_gettext("Link card"), "fa fa-id-card", "link-card"),
+        RowAction(
+            "generate_account",
+            lazy_gettext("Generate login account"),
+            "fa fa-user-plus",
+            "generate-account",
+        ),
     ]
 
     def get_list_query(self, request: Request) -> Select[Any]:

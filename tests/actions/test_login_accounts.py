@@ -268,7 +268,7 @@ def test_an_account_of_another_member_is_not_taken_over(
 
     with pytest.raises(Refused, match="belongs to another member"):
         link_card(session, olivia, customer.id, "20010045", confirmed_email="anne@example.nl")
-    assert session.get(LoginAccount, account.id).member_id == other.id  # type: ignore[union-attr]
+    assert session.get_one(LoginAccount, account.id).member_id == other.id
 
 
 @pytest.mark.parametrize("confirmed", ["", "someone.else@example.nl"])
@@ -282,7 +282,7 @@ def test_the_email_check_cannot_be_skipped(
     session.commit()
 
     assert refusal.value.field == "confirmed_email"
-    assert session.get(LoginAccount, account.id).member_id is None  # type: ignore[union-attr]
+    assert session.get_one(LoginAccount, account.id).member_id is None
     assert last_event(session, "login_account.link_card").outcome == Outcome.REFUSED
 
 

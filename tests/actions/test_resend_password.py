@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from actions import outbox
 from actions.context import Actor
@@ -25,8 +26,8 @@ def _token(link: str) -> str:
     return link.rsplit("/reset/", 1)[1]
 
 
-def _send(session: Session, actor: Actor, member: Member, **kwargs: object) -> str:
-    result = resend_password(session, actor, member.id, link_base=BASE, now=NOW, **kwargs)  # type: ignore[arg-type]
+def _send(session: Session, actor: Actor, member: Member, **kwargs: Any) -> str:
+    result = resend_password(session, actor, member.id, link_base=BASE, now=NOW, **kwargs)
     session.commit()
     return result.message.body.split(f"{BASE}/reset/", 1)[1].split()[0]
 
@@ -181,7 +182,7 @@ def test_an_unknown_link_is_refused(session: Session) -> None:
 
 def test_the_mail_reaches_the_smtp_server(
     session: Session,
-    session_factory: object,
+    session_factory: sessionmaker[Session],
     olivia: Actor,
     pending_member: Member,
     smtp: SmtpServer,
@@ -190,7 +191,7 @@ def test_the_mail_reaches_the_smtp_server(
 
     report = outbox.dispatch_once(
         session_factory, outbox.transports_from(smtp.url, "desk@example.org")
-    )  # type: ignore[arg-type]
+    )
 
     assert report.sent == 1
     [mail] = smtp.mailbox.wait_for(1)

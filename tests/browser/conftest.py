@@ -71,6 +71,17 @@ class Console:
         page.fill("input[name=password]", password or self.password)
         page.click("button[type=submit]")
 
+    def wait_until_sent(self, page: Page, address: str) -> None:
+        """The dispatcher works beside the console: wait for the Outbox page to show it sent."""
+        page.goto(f"{self.url}/admin/outbox/list?q={address}")
+        status = page.locator("tr[data-sa-pk] td[data-column=status] [data-state]").first
+        for _ in range(50):
+            if status.get_attribute("data-state") == "sent":
+                break
+            page.wait_for_timeout(200)
+            page.reload()
+        expect(status).to_have_attribute("data-state", "sent")
+
     def open_row_action(self, page: Page, list_path: str, testid: str) -> tuple[str, Locator]:
         """Open the list, click the first row's `testid` button; return its row's pk and the
         action panel the form opened in."""

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import update
+from sqlalchemy import Engine, update
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
@@ -123,12 +123,12 @@ def test_logout_ends_the_session_on_the_server(
 
 
 def test_cookies_are_secure_behind_https(
-    database_url: str, engine: object, personas: Personas
+    database_url: str, engine: Engine, personas: Personas
 ) -> None:
     from admin.app import build_app
     from tests.conftest import settings_for
 
-    app = build_app(settings_for(database_url, BASE_URL="https://desk.example.org"), engine=engine)  # type: ignore[arg-type]
+    app = build_app(settings_for(database_url, BASE_URL="https://desk.example.org"), engine=engine)
     with TestClient(app, base_url="https://testserver") as client:
         response = log_in(client, "olivia")
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
 from actions.context import Actor
+from actions.errors import Refused
 from actions.validate import validate
 from models import Member, MemberState, Organization
 from tests.conftest import Personas, log_in, make_member
@@ -29,7 +30,7 @@ def trail(
     member = make_member(session, organization)
     other = make_member(session, organization, tax_code="OTHER", state=MemberState.VALIDATED)
     validate(session, olivia, member.id)
-    with pytest.raises(Exception):  # noqa: B017 - the refusal is what is audited
+    with pytest.raises(Refused):  # the refusal is what is audited
         validate(session, sam, other.id)
     session.commit()
     return member

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -149,9 +151,9 @@ def test_a_supervisor_cannot_disable_an_operator_either(
 
 
 def test_an_admin_disables_an_operator_who_is_signed_out_at_once(
-    client: TestClient, personas: Personas, app: object
+    client: TestClient, personas: Personas, app: Any
 ) -> None:
-    with TestClient(app) as olivias_browser:  # type: ignore[arg-type]
+    with TestClient(app) as olivias_browser:
         log_in(olivias_browser, "olivia")
         assert olivias_browser.get("/admin/members/list").status_code == 200
         log_in(client, "ada")
@@ -185,3 +187,21 @@ def test_members_are_never_deleted_from_the_list(
 
     fresh(session).expire_all()
     assert session.get(Member, pending_member.id) is not None
+
+
+def _row_actions() -> list[tuple[str, str]]:
+    from tests.test_docs import ROW_ACTIONS
+
+    return [(view.key, action.name) for view, action in ROW_ACTIONS]
+
+
+@pytest.mark.parametrize(("key", "action"), _row_actions())
+def test_every_row_action_refuses_a_post_without_the_csrf_token(
+    client: TestClient, personas: Personas, key: str, action: str
+) -> None:
+    log_in(client, "ada")
+
+    response = client.post(f"/admin/do/{key}/1/{action}", data={"confirmation": "x"})
+
+    assert response.status_code == 403
+    assert 'data-testid="csrf-refused"' in response.text

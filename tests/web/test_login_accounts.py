@@ -1,0 +1,154 @@
+"""Login-account row actions through HTTP: link card's two steps, generate, delete."""
+
+from __future__ import annotations
+
+import pytest
+from bs4 import BeautifulSoup
+from sqlalchemy.orm import Session
+from starlette.testclient import TestClient
+
+from models import AccountState, LoginAccount, Member, Organization, Outcome
+from tests.conftest import Personas, htmx_headers, log_in, make_member
+from tests.helpers import fresh, last_event, outbox
+
+
+@pytest.fixture
+def library(session: Session) -> Organization:
+    org = Organization(
+        name="Bibliotheek", company_code="BIB", country="NL", language="en", isil="NL-1234AB"
+    )
+    session.add(org)
+    session.commit()
+    return org
+
+
+@pytest.fixture
+def customer(session: Session, library: Organization) -> Member:
+    return make_member(session, library, email="anne@example.nl", tax_code="X1")
+
+
+@pytest.fixture
+def signed_in(client: TestClient, personas: Personas) -> TestClient:
+    log_in(client, "olivia")
+    return client
+
+
+def _soup(response: object) -> BeautifulSoup:
+    return BeautifulSoup(getattr(response, "text", ""), "html.parser")
+
+
+def test_link_card_shows_the_email_before_linking(
+    signed_in: TestClient, session: Session, library: Organization, customer: Member
+) -> None:
+    account = LoginAccount(
+        organization=library, username="NL-1234AB-20010045", login_email="anne@example.nl"
+    )
+    session.add(account)
+    session.commit()
+    headers = htmx_headers(signed_in)
+    url = f"/admin/do/members/{customer.id}/link_card"
+
+    step_one = signed_in.post(url, headers=headers, data={"card_number": "20010045"})
+
+    assert step_one.headers["hx-retarget"] == "#action-panel"
+    assert _soup(step_one).select_one("[data-testid=found-email]").text == "anne@example.nl"
+    assert fresh(session).get_one(LoginAccount, account.id).member_id is None
+
+    confirmed = signed_in.post(
+        url, headers=headers, data={"card_number": "20010045", "confirmed_email": "anne@example.nl"}
+    )
+
+    assert confirmed.status_code == 200 and "hx-retarget" not in confirmed.headers
+    session.refresh(account)
+    assert account.member_id == customer.id
+
+
+def test_a_crafted_request_cannot_skip_the_email_check(
+    signed_in: TestClient, session: Session, library: Organization, customer: Member
+) -> None:
+    account = LoginAccount(organization=library, username="20010045", login_email="anne@example.nl")
+    session.add(account)
+    session.commit()
+
+    response = signed_in.post(
+        f"/admin/do/members/{customer.id}/link_card",
+        headers=htmx_headers(signed_in),
+        data={"card_number": "20010045", "confirmed_email": "attacker@example.org"},
+    )
+
+    assert _soup(response).select_one("[data-testid=refusal]") is not None
+    session.refresh(account)
+    assert account.member_id is None
+    assert last_event(session, "login_account.link_card").outcome == Outcome.REFUSED
+
+
+def test_nothing_found_offers_generate_and_never_forget(
+    signed_in: TestClient, customer: Member
+) -> None:
+    response = signed_in.post(
+        f"/admin/do/members/{customer.id}/link_card",
+        headers=htmx_headers(signed_in),
+        data={"card_number": "404"},
+    )
+
+    soup = _soup(response)
+    assert soup.select_one("[data-testid=offer-generate]") is not None
+    assert "forget" not in soup.get_text().lower()
+
+
+def test_generate_creates_the_account_and_queues_its_activation_mail(
+    signed_in: TestClient, session: Session, customer: Member
+) -> None:
+    response = signed_in.post(
+        f"/admin/do/members/{customer.id}/generate_account", headers=htmx_headers(signed_in)
+    )
+
+    assert response.status_code == 200
+    assert [m.recipient for m in outbox(session)] == ["anne@example.nl"]
+    account = session.query(LoginAccount).one()
+    assert (account.member_id, account.state) == (customer.id, AccountState.PENDING_ACTIVATION)
+
+
+def test_delete_refuses_without_the_typed_username_and_keeps_what_was_typed(
+    signed_in: TestClient, session: Session, library: Organization
+) -> None:
+    account = LoginAccount(
+        organization=library, username="DUPONT.jean", login_email="j@example.org"
+    )
+    session.add(account)
+    session.commit()
+    headers = htmx_headers(signed_in)
+
+    refused = signed_in.post(
+        f"/admin/do/login_accounts/{account.id}/delete",
+        headers=headers,
+        data={"confirmation": "dupont"},
+    )
+    assert _soup(refused).select_one("input[name=confirmation]")["value"] == "dupont"
+    deleted = signed_in.post(
+        f"/admin/do/login_accounts/{account.id}/delete",
+        headers=headers,
+        data={"confirmation": "dupont.jean"},
+    )
+
+    assert deleted.status_code == 200
+    assert _soup(deleted).select_one("[data-testid=outcome]") is not None
+    assert fresh(session).query(LoginAccount).count() == 0
+
+
+def test_the_activation_link_lets_the_member_choose_a_password_once(
+    signed_in: TestClient, session: Session, customer: Member
+) -> None:
+    signed_in.post(
+        f"/admin/do/members/{customer.id}/generate_account", headers=htmx_headers(signed_in)
+    )
+    link = outbox(session)[0].body.split("http://testserver", 1)[1].split()[0]
+
+    weak = signed_in.post(link, data={"password": "weakpass"})
+    strong = signed_in.post(link, data={"password": "Strong2026!"})
+    again = signed_in.get(link)
+
+    assert weak.status_code == 400 and "upper-case" in weak.text
+    assert strong.status_code == 200
+    assert again.status_code == 400 and "not valid any more" in again.text
+    assert fresh(session).query(LoginAccount).one().state == AccountState.ACTIVE
