@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import random
 import secrets
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from stdnum.it import codicefiscale
 
 from actions.context import Actor
 from actions.operators import create_operator
@@ -24,20 +24,20 @@ ORGANIZATIONS = [
     ("Bibliotheek Utrecht", "BIBUTRECHT", "NL", "en"),
 ]
 LIBRARY_ISIL = "NL-1234AB"
-# Library login accounts (seed 004): username, member tax code or None (unlinked), state,
+# Library login accounts (seed 004): username, demo member number or None (unlinked), state,
 # activation expired days ago, phone codes sent today.
 ACCOUNTS = [
     ("20010045", None, AccountState.ACTIVE, None, 0),  # unlinked, found by card number
     ("NL-1234AB-20010046", None, AccountState.ACTIVE, None, 0),  # found by ISIL + card number
     (
         "20010047",
-        "DEMO0002",
+        2,
         AccountState.PENDING_ACTIVATION,
         3,
         0,
     ),  # activation expired 3 days ago
-    ("20010048", "DEMO0005", AccountState.ACTIVE, None, 3),  # phone-code limit reached today
-    ("20010049", "DEMO0008", AccountState.LOCKED, None, 0),  # locked after failed logins
+    ("20010048", 5, AccountState.ACTIVE, None, 3),  # phone-code limit reached today
+    ("20010049", 8, AccountState.LOCKED, None, 0),  # locked after failed logins
 ]
 FIRST = [
     "Mario",
@@ -137,8 +137,16 @@ def _organizations(session: Session) -> tuple[list[Organization], int]:
     return found, created
 
 
+def demo_tax_code(index: int) -> str:
+    """The valid codice fiscale of demo member number `index` (name, birth date, checksum)."""
+    first, last = FIRST[index % len(FIRST)], LAST[(index * 7) % len(LAST)]
+    letters = (last[:3] + first[:3]).upper().ljust(6, "X")
+    born = f"{(1950 + index % 50) % 100:02d}{'ABCDEHLMPRST'[index % 12]}{1 + index % 28:02d}"
+    body = f"{letters}{born}{'ABCDEFGHILM'[index % 11]}{100 + index:03d}"
+    return body + codicefiscale.calc_check_digit(body)
+
+
 def _members(session: Session, organizations: list[Organization], count: int) -> int:
-    rng = random.Random(2026)  # noqa: S311 - demo data, reproducible on purpose
     existing = set(session.scalars(select(Member.tax_code)))
     states = [
         MemberState.PENDING,
@@ -149,9 +157,7 @@ def _members(session: Session, organizations: list[Organization], count: int) ->
     ]
     created = 0
     for index in range(count):
-        tax_code = (
-            f"DEMO{index:04d}{rng.choice('ABCDEHLMPRST')}{rng.randint(10, 99)}X{index % 10}00Z"
-        )
+        tax_code = demo_tax_code(index)
         if tax_code in existing:
             continue
         first, last = FIRST[index % len(FIRST)], LAST[(index * 7) % len(LAST)]
@@ -181,15 +187,15 @@ def _accounts(session: Session, library: Organization) -> int:
     now = dt.datetime.now(dt.UTC)
     today = now.astimezone(ZoneInfo(library.timezone)).date()
     created = 0
-    for username, tax_code, state, expired_days, codes in ACCOUNTS:
+    for username, member_number, state, expired_days, codes in ACCOUNTS:
         if (
             session.scalar(select(LoginAccount).where(LoginAccount.username == username))
             is not None
         ):
             continue
         member = (
-            session.scalar(select(Member).where(Member.tax_code.startswith(tax_code)))
-            if tax_code
+            session.scalar(select(Member).where(Member.tax_code == demo_tax_code(member_number)))
+            if member_number is not None
             else None
         )
         if member is not None:

@@ -185,7 +185,7 @@ def make_member(session: Session, organization: Organization, **overrides: Any) 
         "first_name": "Mario",
         "last_name": "Rossi",
         "birth_date": __import__("datetime").date(1980, 5, 17),
-        "tax_code": "RSSMRA80E17H501X",
+        "tax_code": "RSSMRA85T10A562S",
         "address": "Via Roma 1, Roma",
         "email": "mario.rossi@example.org",
         "state": MemberState.PENDING,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -10,6 +11,7 @@ from starlette_admin import EnumField, IntegerField
 from starlette_admin.contrib.sqla import ModelView
 from starlette_admin.exceptions import FormValidationError
 
+from actions.errors import Refused
 from admin.auth import has_role
 from admin.i18n import _
 from models import Role
@@ -47,6 +49,8 @@ class SportelloModelView(ModelView):
     create_role: ClassVar[Role | None] = Role.OPERATOR
     export_role: ClassVar[Role | None] = Role.SUPERVISOR
     htmx_row_actions: ClassVar[list[RowAction]] = []
+    # Field -> check from actions/ (checks a typed value, returns it normalised or refuses).
+    checks: ClassVar[dict[str, Callable[[str, dict[str, Any]], str]]] = {}
     row_click_navigate = False
 
     def __init__(self) -> None:
@@ -70,6 +74,21 @@ class SportelloModelView(ModelView):
 
     def can_import(self, request: Request) -> bool:
         return False
+
+    async def validate(self, request: Request, data: dict[str, Any]) -> None:
+        """starlette-admin's form hook: every checked field is normalised or refused with
+        the reason, in the operator's language; the form keeps what was typed."""
+        errors: dict[str | int, Any] = {}
+        for name, check in self.checks.items():
+            value = data.get(name)
+            if value in (None, ""):
+                continue
+            try:
+                data[name] = check(str(value), data)
+            except Refused as refusal:
+                errors[name] = refusal.translated()
+        if errors:
+            raise FormValidationError(errors)
 
     async def edit(self, request: Request, pk: Any, data: dict[str, Any]) -> Any:
         """Refuse to overwrite a change someone else saved since the form was opened."""

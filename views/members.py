@@ -19,6 +19,7 @@ from starlette_admin import (
     StringField,
 )
 
+from actions import personal_data
 from actions.errors import Refused
 from actions.forget_generate import generate_account as generate_account_action
 from actions.link_card import link_card as link_card_action
@@ -32,6 +33,11 @@ from views.base import SportelloModelView, StateField, version_field
 from views.filters import relation_in
 from views.fragments import RowAction, call, done, list_row, refused, render
 from views.link_card import find_account_by_card, refused_or_confirm
+
+
+def _country(data: dict[str, Any]) -> str:
+    organization = data.get("organization")
+    return str(getattr(organization, "country", None) or "IT")
 
 
 def _pending(row: dict[str, Any]) -> bool:
@@ -89,6 +95,11 @@ class MemberView(SportelloModelView):
     ]
     sortable_fields = ["id", "first_name", "last_name", "email", "state", "dues_year"]
     fields_default_sort = ["last_name", "first_name"]
+    checks = {
+        "tax_code": lambda value, data: personal_data.tax_code(value),
+        "email": lambda value, data: personal_data.email(value),
+        "mobile": lambda value, data: personal_data.mobile(value, _country(data)),
+    }
     htmx_row_actions = [
         RowAction(
             "validate", lazy_gettext("Validate"), "fa fa-check", "validate", available=_pending

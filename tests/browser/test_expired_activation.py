@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
+from admin.demo import demo_tax_code
 from tests.browser.conftest import Console
 
-# Demo login account 20010047 belongs to member DEMO0002; its activation expired 3 days ago.
-EXPIRED_USERNAME, MEMBER_TAX_CODE = "20010047", "DEMO0002"
+# Demo login account 20010047 belongs to demo member 2; its activation expired 3 days ago.
+EXPIRED_USERNAME, MEMBER_TAX_CODE = "20010047", demo_tax_code(2)
 
 
 def test_an_operator_forgets_and_generates_and_the_new_mail_arrives(

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 from playwright.sync_api import Locator, Page, expect
 
+from admin.demo import demo_tax_code
 from tests.browser.conftest import Console
 
 # Demo members of the library without a login account; unlinked demo accounts 20010045
 # (found by card number) and NL-1234AB-20010046 (found by ISIL + card number).
 BY_CARD, BY_ISIL, NOT_FOUND = (
-    ("DEMO0014", "20010045"),
-    ("DEMO0011", "20010046"),
-    ("DEMO0017", "99999999"),
+    (demo_tax_code(14), "20010045"),
+    (demo_tax_code(11), "20010046"),
+    (demo_tax_code(17), "99999999"),
 )
 
 

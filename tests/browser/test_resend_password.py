@@ -7,10 +7,11 @@ import time
 
 from playwright.sync_api import Page, expect
 
+from admin.demo import demo_tax_code
 from tests.browser.conftest import Console
 
 # Demo member number 1 is pending and has no e-mail (admin/demo.py).
-NO_EMAIL_TAX_CODE = "DEMO0001"
+NO_EMAIL_TAX_CODE = demo_tax_code(1)
 
 
 def test_an_operator_fills_in_the_missing_email_and_the_mail_arrives(

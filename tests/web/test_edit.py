@@ -71,3 +71,32 @@ def test_a_stale_form_is_refused_instead_of_overwriting_a_colleagues_change(
     assert soup.select_one("input[name=address]")["value"] == "Olivia's address"
     fresh(session).refresh(pending_member)
     assert pending_member.address == "Colleague's address"
+
+
+def test_a_wrong_tax_code_is_refused_with_the_reason_and_kept_in_the_form(
+    client: TestClient, personas: Personas, pending_member: Member, session: Session
+) -> None:
+    log_in(client, "olivia")
+    values = _form(client, pending_member) | {"tax_code": "RSSMRA85T10A562T"}
+
+    response = client.post(f"/admin/members/edit?pk={pending_member.id}", data=values)
+
+    assert response.status_code == 422
+    soup = BeautifulSoup(response.text, "html.parser")
+    assert "check character" in soup.select_one("#tax_code-error").text
+    assert soup.select_one("input[name=tax_code]")["value"] == "RSSMRA85T10A562T"
+    fresh(session).refresh(pending_member)
+    assert pending_member.tax_code == "RSSMRA85T10A562S"
+
+
+def test_a_tax_code_and_a_mobile_are_stored_in_their_normal_form(
+    client: TestClient, personas: Personas, pending_member: Member, session: Session
+) -> None:
+    log_in(client, "olivia")
+    values = _form(client, pending_member) | {"tax_code": "rss mra 85t10 a562s", "mobile": "0039 333 123 4567"}
+
+    response = client.post(f"/admin/members/edit?pk={pending_member.id}", data=values, follow_redirects=False)
+
+    assert response.status_code == 303
+    fresh(session).refresh(pending_member)
+    assert (pending_member.tax_code, pending_member.mobile) == ("RSSMRA85T10A562S", "+393331234567")
