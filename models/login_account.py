@@ -28,6 +28,7 @@ class LoginAccount(Base):
     __tablename__ = "login_account"
     __table_args__ = (
         Index("uq_login_account_username_nocase", text("lower(username)"), unique=True),
+        Index("ix_login_account_login_email_nocase", text("lower(login_email)")),
         CheckConstraint(
             "username NOT LIKE '% %' AND length(username) > 0", name="username_no_spaces"
         ),

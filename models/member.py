@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import unicodedata
 
-from sqlalchemy import ColumnElement, ForeignKey, Integer, String, and_, func
+from sqlalchemy import ColumnElement, ForeignKey, Index, Integer, String, and_, event, func, text
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -39,6 +40,15 @@ class Member(Base):
     email_verified_at: Mapped[dt.datetime | None]
     mobile: Mapped[str | None] = mapped_column(String(20), index=True)
     card_number: Mapped[str | None] = mapped_column(String(40), index=True)
+    # "last first" and "first last", lower case, accents dropped: what the one-box lookup
+    # matches names on. Byte order ("C") on PostgreSQL, so a prefix is an index range there
+    # as on SQLite.
+    search_name: Mapped[str | None] = mapped_column(
+        String(200).with_variant(String(200, collation="C"), "postgresql"), index=True
+    )
+    search_name_reversed: Mapped[str | None] = mapped_column(
+        String(200).with_variant(String(200, collation="C"), "postgresql"), index=True
+    )
     state: Mapped[MemberState] = mapped_column(
         str_enum(MemberState, "member_state"), default=MemberState.INCOMPLETE, index=True
     )
@@ -50,9 +60,11 @@ class Member(Base):
 
     organization: Mapped[Organization] = relationship(lazy="joined", innerjoin=True)
 
+    __table_args__ = (Index("ix_member_email_nocase", text("lower(email)")),)
     __mapper_args__ = {"version_id_col": version}
     # Never shown, exported or audited.
     __secret_fields__ = frozenset({"password_hash"})
+    __unaudited_fields__ = frozenset({"search_name", "search_name_reversed"})  # derived
 
     @property
     def full_name(self) -> str:
@@ -81,3 +93,19 @@ class Member(Base):
 
 def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
+
+
+def search_key(text_value: str) -> str:
+    """Lower case, accents and apostrophes dropped, other punctuation a space:
+    "D'Amico-Rossi Élodie" -> "damico rossi elodie"."""
+    decomposed = unicodedata.normalize("NFKD", text_value.replace("'", "").replace("\u2019", ""))
+    ascii_only = decomposed.encode("ascii", "ignore").decode().lower()
+    return " ".join("".join(c if c.isalnum() else " " for c in ascii_only).split())
+
+
+@event.listens_for(Member, "before_insert")
+@event.listens_for(Member, "before_update")
+def _keep_search_name(_mapper: object, _connection: object, member: Member) -> None:
+    first, last = member.first_name or "", member.last_name or ""
+    member.search_name = search_key(f"{last} {first}") or None
+    member.search_name_reversed = search_key(f"{first} {last}") or None

@@ -93,9 +93,14 @@ def test_a_tax_code_and_a_mobile_are_stored_in_their_normal_form(
     client: TestClient, personas: Personas, pending_member: Member, session: Session
 ) -> None:
     log_in(client, "olivia")
-    values = _form(client, pending_member) | {"tax_code": "rss mra 85t10 a562s", "mobile": "0039 333 123 4567"}
+    values = _form(client, pending_member) | {
+        "tax_code": "rss mra 85t10 a562s",
+        "mobile": "0039 333 123 4567",
+    }
 
-    response = client.post(f"/admin/members/edit?pk={pending_member.id}", data=values, follow_redirects=False)
+    response = client.post(
+        f"/admin/members/edit?pk={pending_member.id}", data=values, follow_redirects=False
+    )
 
     assert response.status_code == 303
     fresh(session).refresh(pending_member)

@@ -1,0 +1,137 @@
+"""The one-box lookup: find a member or a login account from whatever the caller reads out.
+
+Each kind of query is answered by an index, never by scanning: an e-mail by lower(email),
+a mobile by its E.164 form, a tax code by its compact form, a card number by the card or
+the library's ISIL + card username, a username by lower(username), a name by a prefix range
+on the normalised "last first" or "first last" name. Identifier matches come before name matches.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import phonenumbers
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from admin.i18n import N_
+from models import LoginAccount, Member, Organization
+from models.member import search_key
+
+LIMIT = 8
+TAX_CODE = re.compile(r"^[A-Z0-9]{16}$")
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str  # "member" or "login_account"
+    id: int
+    label: str
+    detail: str
+    matched: str  # what matched: one of MATCHED
+
+
+MATCHED = (N_("e-mail"), N_("mobile"), N_("tax code"), N_("card"), N_("username"), N_("name"))
+
+
+def lookup(session: Session, query: str, *, country: str = "IT", limit: int = LIMIT) -> list[Hit]:
+    text = " ".join(query.split())
+    if len(text) < 2:
+        return []
+    hits: list[Hit] = []
+    for finder in (_by_email, _by_mobile, _by_tax_code, _by_card_or_username, _by_name):
+        for hit in finder(session, text, country, limit):
+            if (hit.kind, hit.id) not in {(h.kind, h.id) for h in hits}:
+                hits.append(hit)
+        if len(hits) >= limit:
+            break
+    return hits[:limit]
+
+
+def _member_hit(member: Member, matched: str) -> Hit:
+    detail = " · ".join(p for p in (member.email, member.tax_code, member.organization.name) if p)
+    return Hit("member", member.id, member.full_name, detail, matched)
+
+
+def _account_hit(account: LoginAccount, matched: str) -> Hit:
+    owner = account.member.full_name if account.member else "—"
+    return Hit(
+        "login_account",
+        account.id,
+        account.username,
+        f"{account.login_email or ''} · {owner}",
+        matched,
+    )
+
+
+def _by_email(session: Session, text: str, _country: str, limit: int) -> list[Hit]:
+    if "@" not in text:
+        return []
+    email = text.lower()
+    members = session.scalars(select(Member).where(func.lower(Member.email) == email).limit(limit))
+    accounts = session.scalars(
+        select(LoginAccount).where(func.lower(LoginAccount.login_email) == email).limit(limit)
+    )
+    return [_member_hit(m, "e-mail") for m in members] + [
+        _account_hit(a, "e-mail") for a in accounts
+    ]
+
+
+def _by_mobile(session: Session, text: str, country: str, limit: int) -> list[Hit]:
+    digits = re.sub(r"[\s./()-]", "", text)
+    if not re.fullmatch(r"\+?\d{6,15}", digits):
+        return []
+    try:
+        number = phonenumbers.parse(digits, country)
+    except phonenumbers.NumberParseException:
+        return []
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    members = session.scalars(select(Member).where(Member.mobile == e164).limit(limit))
+    return [_member_hit(m, "mobile") for m in members]
+
+
+def _by_tax_code(session: Session, text: str, _country: str, limit: int) -> list[Hit]:
+    code = text.replace(" ", "").upper()
+    if not TAX_CODE.match(code):
+        return []
+    members = session.scalars(select(Member).where(Member.tax_code == code).limit(limit))
+    return [_member_hit(m, "tax code") for m in members]
+
+
+def _by_card_or_username(session: Session, text: str, _country: str, limit: int) -> list[Hit]:
+    """A username in any case, or a card number with or without the library's ISIL prefix."""
+    if " " in text:
+        return []
+    key = text.lower()
+    isils = session.scalars(select(Organization.isil).where(Organization.isil.is_not(None))).all()
+    usernames = {key} | {f"{isil}-{key}".lower() for isil in isils}
+    accounts = session.scalars(
+        select(LoginAccount).where(func.lower(LoginAccount.username).in_(usernames)).limit(limit)
+    ).all()
+    members = session.scalars(select(Member).where(Member.card_number == text).limit(limit)).all()
+    return [
+        _account_hit(a, "username" if a.username.lower() == key else "card") for a in accounts
+    ] + [_member_hit(m, "card") for m in members]
+
+
+def _by_name(session: Session, text: str, _country: str, limit: int) -> list[Hit]:
+    """Names start with the first word typed, last name first or first name first."""
+    words = search_key(text).split()
+    if not words or any(c.isdigit() for c in "".join(words)):
+        return []
+    candidates: list[Member] = []
+    for column in (Member.search_name, Member.search_name_reversed):
+        candidates += session.scalars(
+            select(Member)
+            .where(column >= words[0], column < words[0] + "\x7f")
+            .order_by(column)
+            .limit(limit * 5)
+        ).all()
+    matching = [m for m in candidates if _all_words(words, m.search_name or "")]
+    return [_member_hit(m, "name") for m in dict.fromkeys(matching)][:limit]
+
+
+def _all_words(words: list[str], name: str) -> bool:
+    parts = name.split()
+    return all(any(part.startswith(word) for part in parts) for word in words)
