@@ -17,9 +17,9 @@ def _english(value: Any) -> Any:
     return value
 
 
-def _localised(value: Any) -> Any:
+def localised(value: Any) -> Any:
     if isinstance(value, list | tuple):
-        return ", ".join(_localised(v) for v in value)
+        return ", ".join(localised(v) for v in value)
     return gettext(value) if isinstance(value, Term) else value
 
 
@@ -39,7 +39,7 @@ class Refused(Exception):
         text = gettext(self.msgid)
         if not self.params:
             return text
-        return text % {k: _localised(v) for k, v in self.params.items()}
+        return text % {k: localised(v) for k, v in self.params.items()}
 
 
 class Forbidden(Refused):

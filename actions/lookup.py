@@ -116,22 +116,14 @@ def _by_card_or_username(session: Session, text: str, _country: str, limit: int)
 
 
 def _by_name(session: Session, text: str, _country: str, limit: int) -> list[Hit]:
-    """Names start with the first word typed, last name first or first name first."""
-    words = search_key(text).split()
-    if not words or any(c.isdigit() for c in "".join(words)):
+    """What was typed starts the name, last name first or first name first ("rossi mar",
+    "mario ross"): a prefix range on each of the two normalised names."""
+    key = search_key(text)
+    if not key or any(c.isdigit() for c in key):
         return []
-    candidates: list[Member] = []
+    found: list[Member] = []
     for column in (Member.search_name, Member.search_name_reversed):
-        candidates += session.scalars(
-            select(Member)
-            .where(column >= words[0], column < words[0] + "\x7f")
-            .order_by(column)
-            .limit(limit * 5)
+        found += session.scalars(
+            select(Member).where(column >= key, column < key + "\x7f").order_by(column).limit(limit)
         ).all()
-    matching = [m for m in candidates if _all_words(words, m.search_name or "")]
-    return [_member_hit(m, "name") for m in dict.fromkeys(matching)][:limit]
-
-
-def _all_words(words: list[str], name: str) -> bool:
-    parts = name.split()
-    return all(any(part.startswith(word) for part in parts) for word in words)
+    return [_member_hit(m, "name") for m in dict.fromkeys(found)][:limit]

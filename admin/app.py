@@ -21,7 +21,7 @@ from starlette_admin.contrib.sqla import Admin
 from starlette_admin.i18n import I18nConfig
 from starlette_admin.security.csrf import CSRFMiddleware
 
-from actions import outbox
+from actions import diagnosis, outbox
 from admin import i18n
 from admin.auth import OperatorAuthProvider
 from admin.db import make_engine, make_sessionmaker
@@ -89,6 +89,7 @@ def build_app(
         lifespan=_lifespan(settings, engine, dispatch_every) if dispatcher else None,
     )
     admin.mount_to(app)
+    admin.templates.env.globals["diagnose"] = diagnosis.findings
     for state in (app.state, admin.app.state):
         state.settings = settings
         state.templates = admin.templates

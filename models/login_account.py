@@ -60,7 +60,9 @@ class LoginAccount(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     organization: Mapped[Organization] = relationship(lazy="joined", innerjoin=True)
-    member: Mapped[Member | None] = relationship(lazy="joined")
+    # selectin, not joined: a LEFT JOIN to (member JOIN organization) makes SQLite
+    # materialise the whole member table (bench/lookup.py found it).
+    member: Mapped[Member | None] = relationship(back_populates="login_account", lazy="selectin")
 
     __mapper_args__ = {"version_id_col": version}
     __secret_fields__ = frozenset(

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import unicodedata
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, ForeignKey, Index, Integer, String, and_, event, func, text
 from sqlalchemy.ext.hybrid import hybrid_property
@@ -10,6 +11,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, str_enum, utcnow
 from models.organization import Organization
+
+if TYPE_CHECKING:
+    from models.login_account import LoginAccount
 
 
 class MemberState(enum.StrEnum):
@@ -59,6 +63,9 @@ class Member(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     organization: Mapped[Organization] = relationship(lazy="joined", innerjoin=True)
+    login_account: Mapped[LoginAccount | None] = relationship(
+        back_populates="member", lazy="select"
+    )
 
     __table_args__ = (Index("ix_member_email_nocase", text("lower(email)")),)
     __mapper_args__ = {"version_id_col": version}

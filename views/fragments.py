@@ -108,4 +108,8 @@ def done(request: Request, key: str, message: str, row_html: str | None) -> Resp
     if not is_htmx(request):
         flash(request, message, "success")
         return RedirectResponse(request.url_for("admin:list", key=key), status_code=303)
+    if "/detail" in request.headers.get("hx-current-url", ""):
+        # From a page's diagnosis: reload it, so what is wrong is said again.
+        flash(request, message, "success")
+        return Response(status_code=200, headers={"HX-Refresh": "true"})
     return render(request, "_row_outcome.html", message=message, row_html=row_html)

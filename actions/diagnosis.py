@@ -1,0 +1,132 @@
+"""What is wrong with a member or a login account, and the fix, following the seed
+procedures: activation expired (forget + generate, seed 004), no login account (link card),
+pending validation (validate, seed 001), phone-code limit (possible again at midnight, seed
+000), e-mail missing (fill in and resend), account locked (unlock)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from actions.errors import Term, localised
+from actions.members import FIELD_LABELS
+from actions.send_phone_code import DAILY_LIMIT, possible_again
+from admin.i18n import N_, gettext
+from models import AccountState, LoginAccount, Member, MemberState, utcnow
+
+
+@dataclass(frozen=True)
+class Finding:
+    message: str  # msgid
+    params: dict[str, Any] = field(default_factory=dict)
+    fix: tuple[str, int, str] | None = None  # (view key, pk, row action)
+    fix_label: str | None = None  # msgid
+
+    def text(self) -> str:
+        message = gettext(self.message)
+        return (
+            message % {k: localised(v) for k, v in self.params.items()} if self.params else message
+        )
+
+
+def findings(obj: object, now: dt.datetime | None = None) -> list[Finding]:
+    now = now or utcnow()
+    if isinstance(obj, Member):
+        return for_member(obj, now)
+    if isinstance(obj, LoginAccount):
+        return for_account(obj, now)
+    return []
+
+
+def for_member(member: Member, now: dt.datetime) -> list[Finding]:
+    found: list[Finding] = []
+    if member.state == MemberState.PENDING and not member.missing_fields:
+        found.append(
+            Finding(
+                N_("Pending validation: the member cannot use the account yet."),
+                {},
+                ("members", member.id, "validate"),
+                N_("Validate"),
+            )
+        )
+    if member.missing_fields:
+        found.append(
+            Finding(
+                N_(
+                    "Personal information incomplete (missing: %(fields)s): ask the member to complete it."
+                ),
+                {"fields": [Term(FIELD_LABELS[f]) for f in member.missing_fields]},
+            )
+        )
+    if not member.email:
+        found.append(
+            Finding(
+                N_("No e-mail address: fill it in, then send the password link."),
+                {},
+                ("members", member.id, "resend_password"),
+                N_("Resend password"),
+            )
+        )
+    account = member.login_account
+    if account is None:
+        found.append(
+            Finding(
+                N_("No login account linked: link it by card number."),
+                {},
+                ("members", member.id, "link_card"),
+                N_("Link card"),
+            )
+        )
+    else:
+        found += for_account(account, now)
+    return found
+
+
+def for_account(account: LoginAccount, now: dt.datetime) -> list[Finding]:
+    found: list[Finding] = []
+    expires = account.activation_expires_at
+    if account.state == AccountState.PENDING_ACTIVATION and expires is not None and now >= expires:
+        days = (now - expires).days
+        found.append(
+            Finding(
+                N_(
+                    "Activation of %(username)s expired %(days)s days ago: forget the account, then generate a new one."
+                ),
+                {"username": account.username, "days": days},
+                ("login_accounts", account.id, "forget"),
+                N_("Forget"),
+            )
+        )
+    elif account.state == AccountState.PENDING_ACTIVATION:
+        found.append(
+            Finding(
+                N_("%(username)s is waiting for its activation."),
+                {"username": account.username},
+                ("login_accounts", account.id, "resend_activation"),
+                N_("Resend activation"),
+            )
+        )
+    if account.state == AccountState.LOCKED:
+        found.append(
+            Finding(
+                N_("%(username)s is locked after failed logins."),
+                {"username": account.username},
+                ("login_accounts", account.id, "unlock"),
+                N_("Unlock"),
+            )
+        )
+    zone = ZoneInfo(account.organization.timezone)
+    if (
+        account.phone_sends_day == now.astimezone(zone).date()
+        and account.phone_sends_today >= DAILY_LIMIT
+    ):
+        again = possible_again(now, zone)
+        found.append(
+            Finding(
+                N_("Text-message code limit reached today: possible again at %(time)s."),
+                {"time": again.strftime("%H:%M")},
+            )
+        )
+    return found
