@@ -27,7 +27,7 @@ from admin.auth import OperatorAuthProvider
 from admin.db import make_engine, make_sessionmaker
 from admin.middleware import RequestContextMiddleware, TranslatedCSRFMiddleware
 from admin.settings import ROOT, Settings
-from views import lookup, reset_page, row_actions
+from views import lookup, register, reset_page, row_actions
 from views.audit import AuditView
 from views.base import SportelloModelView
 from views.login_accounts import LoginAccountView
@@ -77,7 +77,8 @@ def build_app(
     ]
     for view in views:
         admin.add_view(view)
-    admin.routes[0:0] = [row_actions.route(views), *lookup.routes()]
+    admin.add_view(register.menu_link())
+    admin.routes[0:0] = [row_actions.route(views), *lookup.routes(), *register.routes()]
 
     app = Starlette(
         routes=[

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from typing import Any
+
+from bs4 import BeautifulSoup
+from sqlalchemy.orm import Session
+from starlette.testclient import TestClient
+
+from models import Member, Organization
+from tests.conftest import Personas, csrf_token, log_in
+from tests.helpers import outbox
+
+CALLER = {
+    "company_code": "ROSSI",
+    "first_name": "Giulia",
+    "last_name": "Bianchi",
+    "tax_code": "bncgli80a41h501c",
+    "email": "giulia@example.org",
+    "mobile": "333 765 4321",
+}
+
+
+def _post(client: TestClient, **changes: str) -> Any:
+    page = client.get("/admin/register")
+    return client.post(
+        "/admin/register",
+        data=CALLER | changes | {"csrftoken": csrf_token(page.text)},
+        follow_redirects=False,
+    )
+
+
+def test_an_operator_registers_a_caller(
+    client: TestClient, personas: Personas, organization: Organization, session: Session
+) -> None:
+    log_in(client, "olivia")
+
+    response = _post(client)
+
+    assert response.status_code == 303
+    assert "/admin/members/detail?pk=" in response.headers["location"]
+    assert [m.recipient for m in outbox(session)] == ["giulia@example.org"]
+
+
+def test_a_second_registration_offers_the_reset_and_keeps_what_was_typed(
+    client: TestClient, personas: Personas, pending_member: Member
+) -> None:
+    log_in(client, "olivia")
+
+    response = _post(client, tax_code=pending_member.tax_code or "", company_code="rossi")
+
+    soup = BeautifulSoup(response.text, "html.parser")
+    assert "already registered" in soup.select_one("[data-testid=refusal]").text
+    assert soup.select_one("[data-testid=offer-reset]") is not None
+    assert soup.select_one("input[name=email]")["value"] == "giulia@example.org"
+
+
+def test_the_menu_offers_registration_to_operators(client: TestClient, personas: Personas) -> None:
+    log_in(client, "olivia")
+
+    assert "/admin/register" in client.get("/admin/").text
