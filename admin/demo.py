@@ -15,7 +15,16 @@ from stdnum.it import codicefiscale
 from actions.context import Actor
 from actions.operators import create_operator
 from admin.settings import DATA_DIR
-from models import AccountState, LoginAccount, Member, MemberState, Operator, Organization, Role
+from models import (
+    AccountState,
+    CredentialPolicy,
+    LoginAccount,
+    Member,
+    MemberState,
+    Operator,
+    Organization,
+    Role,
+)
 
 ACTOR = Actor.system("demo-data")
 ORGANIZATIONS = [
@@ -24,6 +33,7 @@ ORGANIZATIONS = [
     ("Bibliotheek Utrecht", "BIBUTRECHT", "NL", "en"),
 ]
 LIBRARY_ISIL = "NL-1234AB"
+PIN_MEMBER = 0
 # Library login accounts (seed 004): username, demo member number or None (unlinked), state,
 # activation expired days ago, phone codes sent today.
 ACCOUNTS = [
@@ -109,7 +119,9 @@ def load_demo_data(session: Session, password: str, members: int = 60) -> DemoRe
     session.flush()
     report.created["members"] = _members(session, organizations, members)
     session.flush()
-    report.created["login accounts"] = _accounts(session, organizations[2])
+    report.created["login accounts"] = _accounts(session, organizations[2]) + _pin_account(
+        session, organizations[0]
+    )
     return report
 
 
@@ -131,6 +143,8 @@ def _organizations(session: Session) -> tuple[list[Organization], int]:
             org = Organization(name=name, company_code=code, country=country, language=language)
             if country == "NL":
                 org.isil, org.timezone = LIBRARY_ISIL, "Europe/Amsterdam"
+            if country == "IT":
+                org.credential_policy = CredentialPolicy.PIN  # seed 000: members log in with a PIN
             session.add(org)
             created += 1
         found.append(org)
@@ -181,6 +195,23 @@ def _members(session: Session, organizations: list[Organization], count: int) ->
         session.add(member)
         created += 1
     return created
+
+
+def _pin_account(session: Session, welfare: Organization) -> int:
+    """Demo member number 0 logs in to the welfare platform with a PIN (seed 000)."""
+    member = session.scalar(select(Member).where(Member.tax_code == demo_tax_code(PIN_MEMBER)))
+    if member is None or member.email is None or member.login_account is not None:
+        return 0
+    session.add(
+        LoginAccount(
+            organization=welfare,
+            member=member,
+            username=member.email,
+            login_email=member.email,
+            state=AccountState.ACTIVE,
+        )
+    )
+    return 1
 
 
 def _accounts(session: Session, library: Organization) -> int:

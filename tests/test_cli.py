@@ -87,7 +87,7 @@ def test_demo_data_is_idempotent(database_url: str, session: Session) -> None:
     fresh(session)
     assert session.scalar(select(func.count(Member.id))) == 60
     assert session.scalar(select(func.count(Organization.id))) == 3
-    assert session.scalar(select(func.count(LoginAccount.id))) == 5
+    assert session.scalar(select(func.count(LoginAccount.id))) == 6
     states = set(session.scalars(select(Member.state)))
     assert states == set(MemberState)
     assert session.scalar(select(func.count(Member.id)).where(Member.email.is_(None))) > 0

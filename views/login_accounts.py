@@ -12,7 +12,7 @@ from starlette.responses import Response
 from starlette_admin import DateTimeField, EmailField, HasOne, IntegerField, StringField
 
 from actions.account_links import resend_activation, reset_secret
-from actions.account_state import delete_account, unlock_account
+from actions.account_state import change_login_email, delete_account, unlock_account
 from actions.errors import Refused
 from actions.forget_generate import forget_account
 from actions.login_accounts import get_account
@@ -37,6 +37,7 @@ TITLES = {
     "unlock": N_("Unlock %(username)s"),
     "send_phone_code": N_("Send a verification code by text message to %(username)s"),
     "delete": N_("Delete %(username)s"),
+    "change_email": N_("Change the login e-mail of %(username)s"),
 }
 DONE = {
     "resend_activation": N_("A new activation link, valid 24 hours, is on its way to %(email)s."),
@@ -45,6 +46,7 @@ DONE = {
     "unlock": N_("%(username)s is unlocked."),
     "send_phone_code": N_("The code is on its way by text message."),
     "delete": N_("%(username)s is deleted; the audit trail keeps its record."),
+    "change_email": N_("The login e-mail of %(username)s is changed."),
 }
 
 
@@ -141,6 +143,7 @@ class LoginAccountView(SportelloModelView):
             "send-phone-code",
             available=_linked,
         ),
+        RowAction("change_email", lazy_gettext("Change login e-mail"), "fa fa-at", "change-email"),
         RowAction("delete", lazy_gettext("Delete"), "fa fa-trash", "delete"),
     ]
 
@@ -239,6 +242,17 @@ class LoginAccountView(SportelloModelView):
     async def send_phone_code_submit(self, request: Request, pk: int) -> Response:
         return await self._submit(
             request, pk, "send_phone_code", lambda db, who, i, v: send_phone_code(db, who, i)
+        )
+
+    async def change_email_form(self, request: Request, pk: int) -> Response:
+        return await self._form(request, pk, "change_email")
+
+    async def change_email_submit(self, request: Request, pk: int) -> Response:
+        return await self._submit(
+            request,
+            pk,
+            "change_email",
+            lambda db, who, i, v: change_login_email(db, who, i, v.get("login_email", "")),
         )
 
     async def delete_form(self, request: Request, pk: int) -> Response:

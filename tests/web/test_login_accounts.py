@@ -152,3 +152,28 @@ def test_the_activation_link_lets_the_member_choose_a_password_once(
     assert strong.status_code == 200
     assert again.status_code == 400 and "not valid any more" in again.text
     assert fresh(session).query(LoginAccount).one().state == AccountState.ACTIVE
+
+
+def test_the_login_email_of_a_pin_organisation_is_refused_with_the_way_out(
+    signed_in: TestClient, session: Session, organization: Organization
+) -> None:
+    from models import CredentialPolicy
+
+    organization.credential_policy = CredentialPolicy.PIN
+    account = LoginAccount(
+        organization=organization, username="mario", login_email="mario@example.org"
+    )
+    session.add(account)
+    session.commit()
+
+    response = signed_in.post(
+        f"/admin/do/login_accounts/{account.id}/change_email",
+        headers=htmx_headers(signed_in),
+        data={"login_email": "new@example.org"},
+    )
+
+    refusal = _soup(response).select_one("[data-testid=refusal]")
+    assert refusal is not None and "register again" in refusal.text
+    assert _soup(response).select_one("input[name=login_email]")["value"] == "new@example.org"
+    session.refresh(account)
+    assert account.login_email == "mario@example.org"
