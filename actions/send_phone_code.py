@@ -14,7 +14,7 @@ from actions import outbox
 from actions.account_links import require_operator
 from actions.audit import audited
 from actions.context import Actor
-from actions.errors import Refused
+from actions.errors import Duplicate, Refused
 from actions.login_accounts import get_account
 from actions.passwords import token_digest
 from admin.i18n import N_, translate
@@ -25,10 +25,26 @@ CODE_VALIDITY = dt.timedelta(minutes=10)
 
 
 def send_phone_code(
-    session: Session, actor: Actor, account_id: int, *, now: dt.datetime | None = None
+    session: Session,
+    actor: Actor,
+    account_id: int,
+    *,
+    request_key: str | None = None,
+    now: dt.datetime | None = None,
 ) -> LoginAccount:
+    """The same form submitted twice sends one code."""
     now = now or utcnow()
     account = get_account(session, account_id)
+    try:
+        return _send(session, actor, account, request_key, now)
+    except Duplicate:
+        session.refresh(account)
+        return account
+
+
+def _send(
+    session: Session, actor: Actor, account: LoginAccount, request_key: str | None, now: dt.datetime
+) -> LoginAccount:
     with audited(session, actor, "login_account.send_phone_code", account) as scope:
         require_operator(actor)
         mobile = account.member.mobile if account.member else None
@@ -67,6 +83,7 @@ def send_phone_code(
             body=text,
             caused_by="login_account.send_phone_code",
             entity=account,
+            dedupe_key=f"login_account.send_phone_code:{request_key}" if request_key else None,
         )
         session.flush()
         scope.note(sent_to=mobile, outbox_id=message.id, sends_today=account.phone_sends_today)

@@ -241,7 +241,12 @@ class LoginAccountView(SportelloModelView):
 
     async def send_phone_code_submit(self, request: Request, pk: int) -> Response:
         return await self._submit(
-            request, pk, "send_phone_code", lambda db, who, i, v: send_phone_code(db, who, i)
+            request,
+            pk,
+            "send_phone_code",
+            lambda db, who, i, v: send_phone_code(
+                db, who, i, request_key=v.get("request_key") or None
+            ),
         )
 
     async def change_email_form(self, request: Request, pk: int) -> Response:

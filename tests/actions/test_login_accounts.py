@@ -362,3 +362,16 @@ def test_the_login_email_of_a_password_organisation_changes_once_checked(
         change_login_email(session, olivia, account.id, "new@")
     change_login_email(session, olivia, account.id, "new@example.nl")
     assert account.login_email == "new@example.nl"
+
+
+def test_the_same_phone_code_form_submitted_twice_sends_one_code(
+    session: Session, olivia: Actor, library: Organization, customer: Member
+) -> None:
+    account = _account(session, library, member=customer)
+
+    for _ in range(2):
+        send_phone_code(session, olivia, account.id, request_key="k", now=NOW)
+        session.commit()
+
+    assert len([m for m in outbox(session) if m.channel == Channel.SMS]) == 1
+    assert session.get_one(LoginAccount, account.id).phone_sends_today == 1
