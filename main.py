@@ -66,6 +66,7 @@ def _load_demo(settings: Settings) -> str:
         session.commit()
     created = ", ".join(f"{n} {what}" for what, n in report.created.items())
     click.echo(f"demo data ready ({created} created)")
+    click.echo(f"demo operators' password: {password}")
     return password
 
 
