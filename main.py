@@ -176,6 +176,49 @@ def outbox_dispatch(once: bool) -> None:
 
 
 @cli.group()
+def duplicates() -> None:
+    """Find duplicate records."""
+
+
+@duplicates.command("clients")
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["text", "csv", "json"]),
+    default="text",
+    show_default=True,
+)
+@click.option("--min-score", default=85, show_default=True, type=click.IntRange(0, 100))
+def duplicates_clients(output: str, min_score: int) -> None:
+    """One pair per line: both client numbers, the score and the reason."""
+    import csv
+    import json
+
+    from actions.duplicates import find_duplicates
+    from admin.db import make_engine, make_sessionmaker
+
+    settings = settings_or_exit(demo=True)
+    with make_sessionmaker(make_engine(settings.database_url))() as session:
+        report = find_duplicates(session, min_score)
+    rows = [(p.first, p.second, p.score, p.certainty, p.reason) for p in report.pairs]
+    if output == "json":
+        keys = ("first", "second", "score", "certainty", "reason")
+        click.echo(json.dumps([dict(zip(keys, row, strict=True)) for row in rows], indent=1))
+    elif output == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(["first", "second", "score", "certainty", "reason"])
+        writer.writerows(rows)
+    else:
+        for row in rows:
+            click.echo("\t".join(str(value) for value in row))
+    click.echo(
+        f"{len(rows)} pairs among {report.clients} clients; {report.candidates_scored} candidate pairs "
+        "scored",
+        err=True,
+    )
+
+
+@cli.group()
 def audit() -> None:
     """The tamper-evident audit trail."""
 

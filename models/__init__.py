@@ -2,6 +2,7 @@
 
 from models.audit import AuditEvent, Outcome
 from models.base import Base, utcnow
+from models.client import Client, ClientEvent, ClientMerge, ClientOrigin, EventKind
 from models.login_account import AccountState, LoginAccount
 from models.member import REQUIRED_PERSONAL_FIELDS, Member, MemberState
 from models.operator import LoginFailure, Operator, OperatorSession, Role
@@ -15,7 +16,12 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Channel",
+    "Client",
+    "ClientEvent",
+    "ClientMerge",
+    "ClientOrigin",
     "CredentialPolicy",
+    "EventKind",
     "LoginAccount",
     "LoginFailure",
     "Member",

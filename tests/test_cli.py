@@ -159,3 +159,34 @@ def _wait_for(url: str) -> int:
         except OSError:
             time.sleep(0.1)
     return 0
+
+
+@pytest.mark.parametrize("output", ["csv", "json"])
+def test_duplicates_clients_prints_one_pair_per_line(
+    database_url: str, session: Session, output: str
+) -> None:
+    from models import Client
+
+    session.add_all(
+        [
+            Client(client_number="C1", legal_name="Mairie de Toulon"),
+            Client(client_number="C2", legal_name="Mairie de Toulon Ouest"),
+            Client(client_number="C3", legal_name="MAIRIE DE TOULON"),
+        ]
+    )
+    session.commit()
+
+    result = run(database_url, "duplicates", "clients", "--format", output, "--min-score", "80")
+
+    assert result.returncode == 0, result.stderr
+    if output == "json":
+        import json
+
+        pairs = {(p["first"], p["second"], p["certainty"]) for p in json.loads(result.stdout)}
+    else:
+        pairs = {
+            (line.split(",")[0], line.split(",")[1], line.split(",")[3])
+            for line in result.stdout.strip().splitlines()[1:]
+        }
+    assert ("C1", "C3", "certain") in pairs and ("C1", "C2", "probable") in pairs
+    assert "candidate pairs scored" in result.stderr
