@@ -106,7 +106,9 @@ class ClientMerge(Base):
     __tablename__ = "client_merge"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    source_id: Mapped[int] = mapped_column(ForeignKey("client.id"), index=True)
+    # No foreign key: the record of a merge outlives the deletion of its emptied source.
+    source_id: Mapped[int] = mapped_column(Integer, index=True)
+    source_number: Mapped[str] = mapped_column(String(20))
     target_id: Mapped[int] = mapped_column(ForeignKey("client.id"), index=True)
     moved_event_ids: Mapped[list[int]] = mapped_column(JSON)
     operator_username: Mapped[str] = mapped_column(String(64))

@@ -60,12 +60,12 @@ def upgrade() -> None:
     op.create_table('client_merge',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('source_id', sa.Integer(), nullable=False),
+    sa.Column('source_number', sa.String(length=20), nullable=False),
     sa.Column('target_id', sa.Integer(), nullable=False),
     sa.Column('moved_event_ids', sa.JSON(), nullable=False),
     sa.Column('operator_username', sa.String(length=64), nullable=False),
     sa.Column('at', models.base.UTCDateTime(), nullable=False),
     sa.Column('undone_at', models.base.UTCDateTime(), nullable=True),
-    sa.ForeignKeyConstraint(['source_id'], ['client.id'], name=op.f('fk_client_merge_source_id_client')),
     sa.ForeignKeyConstraint(['target_id'], ['client.id'], name=op.f('fk_client_merge_target_id_client')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_client_merge'))
     )

@@ -1,0 +1,212 @@
+"""Merge into target (seed 001), undo, and the deliberate deletion of an emptied record.
+
+- preview: which events move, which fields differ, which record stays; nothing written.
+- merge: in one transaction every event of the source moves to the target; the source is
+  marked merged into the target and keeps a record of exactly which events moved, by whom and
+  when. Nothing is mailed. Refused: into itself, into a client already merged elsewhere, a
+  chain that would loop, a source already merged. Two merges of the same source at the same
+  time: the row version makes the second fail with a conflict, and nothing is lost.
+- undo: until the source is deleted, moves back exactly the events that moved.
+- delete: only a client with no events, with its client number typed; audited with a full
+  snapshot; never automatic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from actions.account_links import require_operator
+from actions.audit import audited, snapshot
+from actions.context import Actor
+from actions.errors import Conflict, Refused
+from admin.i18n import N_
+from models import Client, ClientEvent, ClientMerge, utcnow
+
+COMPARED = ("legal_name", "identifier", "email", "address")
+
+
+@dataclass(frozen=True)
+class Preview:
+    source: Client
+    target: Client
+    moving_event_ids: list[int]
+    differences: dict[str, tuple[str | None, str | None]]  # field: (source, target)
+
+
+def by_number(session: Session, number: str) -> Client:
+    client = session.scalar(select(Client).where(Client.client_number == number.strip()))
+    if client is None:
+        raise Refused(
+            N_("No client has the number %(number)s."), field="target", number=number.strip()
+        )
+    return client
+
+
+def preview(session: Session, source_id: int, target_number: str) -> Preview:
+    source = session.get(Client, source_id)
+    if source is None:
+        raise Refused(N_("This client no longer exists. Search for it again."))
+    target = by_number(session, target_number)
+    _check(session, source, target)
+    moving = list(
+        session.scalars(
+            select(ClientEvent.id)
+            .where(ClientEvent.client_id == source.id)
+            .order_by(ClientEvent.id)
+        )
+    )
+    differences = {
+        f: (getattr(source, f), getattr(target, f))
+        for f in COMPARED
+        if getattr(source, f) != getattr(target, f)
+    }
+    return Preview(source, target, moving, differences)
+
+
+def _check(session: Session, source: Client, target: Client) -> None:
+    if source.id == target.id:
+        raise Refused(N_("A client cannot be merged into itself."), field="target")
+    if source.merged_into_id is not None:
+        raise Refused(
+            N_("%(number)s is already merged into another client: undo that merge first."),
+            number=source.client_number,
+        )
+    if target.merged_into_id is not None:
+        raise Refused(
+            N_("%(number)s is itself merged into another client: merge into that one instead."),
+            field="target",
+            number=target.client_number,
+        )
+    merged_into_source = session.scalar(
+        select(func.count()).where(Client.merged_into_id == source.id)
+    )
+    if merged_into_source and _chain_reaches(session, target, source):
+        raise Refused(N_("This merge would make a loop of merged clients."), field="target")
+
+
+def _chain_reaches(session: Session, start: Client, goal: Client) -> bool:
+    current, seen = start, set()
+    while current.merged_into_id is not None and current.id not in seen:
+        seen.add(current.id)
+        if current.merged_into_id == goal.id:
+            return True
+        current = session.get_one(Client, current.merged_into_id)
+    return False
+
+
+def merge(
+    session: Session,
+    actor: Actor,
+    source_id: int,
+    target_number: str,
+    *,
+    expected_event_ids: list[int] | None = None,
+    now: dt.datetime | None = None,
+) -> ClientMerge:
+    """`expected_event_ids` is what the operator saw in the preview: if events arrived since,
+    the merge is refused so that the operator confirms what really moves."""
+    now = now or utcnow()
+    plan = preview(session, source_id, target_number)
+    source, target = plan.source, plan.target
+    try:
+        with audited(session, actor, "client.merge", source) as scope:
+            require_operator(actor)
+            if (
+                expected_event_ids is not None
+                and sorted(expected_event_ids) != plan.moving_event_ids
+            ):
+                raise Conflict(
+                    N_("The events of %(number)s changed since the preview: look at it again."),
+                    number=source.client_number,
+                )
+            session.execute(
+                update(ClientEvent)
+                .where(ClientEvent.id.in_(plan.moving_event_ids))
+                .values(client_id=target.id)
+            )
+            source.merged_into_id, source.merged_at = target.id, now
+            record = ClientMerge(
+                source_id=source.id,
+                source_number=source.client_number,
+                target_id=target.id,
+                moved_event_ids=plan.moving_event_ids,
+                operator_username=actor.username,
+                at=now,
+            )
+            session.add(record)
+            session.flush()
+            scope.note(
+                target=target.client_number,
+                moved_event_ids=plan.moving_event_ids,
+                merge_id=record.id,
+            )
+    except StaleDataError:
+        raise Conflict(
+            N_("Someone else changed %(number)s at the same moment: look at it again."),
+            number=source.client_number,
+        ) from None
+    return record
+
+
+def undo_merge(
+    session: Session, actor: Actor, source_id: int, *, now: dt.datetime | None = None
+) -> ClientMerge:
+    now = now or utcnow()
+    source = session.get(Client, source_id)
+    if source is None:
+        raise Refused(N_("This client was deleted: its merge can no longer be undone."))
+    record = session.scalar(
+        select(ClientMerge)
+        .where(ClientMerge.source_id == source.id, ClientMerge.undone_at.is_(None))
+        .order_by(ClientMerge.id.desc())
+        .limit(1)
+    )
+    with audited(session, actor, "client.undo_merge", source) as scope:
+        require_operator(actor)
+        if record is None or source.merged_into_id is None:
+            raise Refused(
+                N_("%(number)s is not merged: there is nothing to undo."),
+                number=source.client_number,
+            )
+        session.execute(
+            update(ClientEvent)
+            .where(ClientEvent.id.in_(record.moved_event_ids))
+            .values(client_id=source.id)
+        )
+        source.merged_into_id, source.merged_at = None, None
+        record.undone_at = now
+        scope.note(moved_back_event_ids=record.moved_event_ids, merge_id=record.id)
+    return record
+
+
+def delete_client(session: Session, actor: Actor, client_id: int, typed_number: str) -> None:
+    client = session.get(Client, client_id)
+    if client is None:
+        raise Refused(N_("This client no longer exists. Search for it again."))
+    with audited(session, actor, "client.delete", client) as scope:
+        require_operator(actor)
+        if typed_number.strip() != client.client_number:
+            raise Refused(
+                N_("Type the client number %(number)s to confirm the deletion."),
+                field="confirmation",
+                number=client.client_number,
+            )
+        remaining = session.scalar(select(func.count()).where(ClientEvent.client_id == client.id))
+        if remaining:
+            raise Refused(
+                N_("%(number)s still has %(count)s events: merge them into another client first."),
+                number=client.client_number,
+                count=remaining,
+            )
+        if session.scalar(select(func.count()).where(Client.merged_into_id == client.id)):
+            raise Refused(
+                N_("Other clients are merged into %(number)s: it cannot be deleted."),
+                number=client.client_number,
+            )
+        scope.before = snapshot(client)
+        session.delete(client)

@@ -1,0 +1,191 @@
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from actions.context import Actor
+from actions.errors import Conflict, Refused
+from actions.merge_clients import delete_client, merge, preview, undo_merge
+from models import Client, ClientEvent, ClientMerge, Outcome
+from tests.helpers import last_event, outbox
+
+
+@pytest.fixture
+def pair(session: Session) -> tuple[Client, Client]:
+    source = Client(
+        client_number="C000002", legal_name="Mairie de Toulon Ouest", email="ouest@toulon.fr"
+    )
+    target = Client(
+        client_number="C000001", legal_name="Mairie de Toulon", email="mairie@toulon.fr"
+    )
+    session.add_all([source, target])
+    session.flush()
+    session.add_all(
+        [ClientEvent(client_id=source.id, description=f"cover {i}") for i in range(3)]
+        + [ClientEvent(client_id=target.id, description="training")]
+    )
+    session.commit()
+    return source, target
+
+
+def _events_of(session: Session, client: Client) -> list[int]:
+    return list(
+        session.scalars(
+            select(ClientEvent.id)
+            .where(ClientEvent.client_id == client.id)
+            .order_by(ClientEvent.id)
+        )
+    )
+
+
+def test_the_preview_shows_exactly_what_moves_and_what_differs(
+    session: Session, pair: tuple[Client, Client]
+) -> None:
+    source, _target = pair
+
+    plan = preview(session, source.id, "C000001")
+
+    assert plan.moving_event_ids == _events_of(session, source)
+    assert plan.differences == {
+        "legal_name": ("Mairie de Toulon Ouest", "Mairie de Toulon"),
+        "email": ("ouest@toulon.fr", "mairie@toulon.fr"),
+    }
+
+
+def test_merge_moves_every_event_records_them_and_mails_nobody(
+    session: Session, olivia: Actor, pair: tuple[Client, Client]
+) -> None:
+    source, target = pair
+    moving = _events_of(session, source)
+
+    record = merge(session, olivia, source.id, "C000001", expected_event_ids=moving)
+    session.commit()
+
+    assert _events_of(session, source) == []
+    assert set(moving) <= set(_events_of(session, target))
+    assert (source.merged_into_id, record.moved_event_ids, record.operator_username) == (
+        target.id,
+        moving,
+        "olivia",
+    )
+    assert outbox(session) == []
+    event = last_event(session, "client.merge")
+    assert event.before["merged_into_id"] is None and event.after["merged_into_id"] == target.id
+    assert event.after["moved_event_ids"] == moving
+
+
+@pytest.mark.parametrize("case", ["self", "source merged", "target merged", "loop"])
+def test_impossible_merges_are_refused_with_the_reason(
+    session: Session, olivia: Actor, pair: tuple[Client, Client], case: str
+) -> None:
+    source, target = pair
+    third = Client(client_number="C000003", legal_name="Commune de Toulon")
+    session.add(third)
+    session.commit()
+    if case == "self":
+        args, match = (source.id, "C000002"), "into itself"
+    elif case == "source merged":
+        merge(session, olivia, source.id, "C000001")
+        args, match = (source.id, "C000003"), "already merged"
+    elif case == "target merged":
+        merge(session, olivia, third.id, "C000001")
+        args, match = (source.id, "C000003"), "itself merged"
+    else:
+        merge(session, olivia, target.id, "C000002")  # C1 -> C2, then C2 -> C1 would loop
+        args, match = (source.id, "C000001"), "itself merged|loop"
+    session.commit()
+
+    with pytest.raises(Refused, match=match):
+        merge(session, olivia, *args)
+
+
+def test_events_arriving_after_the_preview_stop_the_merge(
+    session: Session, olivia: Actor, pair: tuple[Client, Client]
+) -> None:
+    source, _target = pair
+    seen = _events_of(session, source)
+    session.add(ClientEvent(client_id=source.id, description="late request"))
+    session.commit()
+
+    with pytest.raises(Conflict, match="changed since the preview"):
+        merge(session, olivia, source.id, "C000001", expected_event_ids=seen)
+    session.commit()
+    assert len(_events_of(session, source)) == 4
+    assert last_event(session, "client.merge").outcome == Outcome.REFUSED
+
+
+def test_a_double_submission_merges_once(
+    session: Session, olivia: Actor, pair: tuple[Client, Client]
+) -> None:
+    source, _target = pair
+    merge(session, olivia, source.id, "C000001")
+    session.commit()
+
+    with pytest.raises(Refused, match="already merged"):
+        merge(session, olivia, source.id, "C000001")
+    assert len(session.scalars(select(ClientMerge)).all()) == 1
+
+
+def test_undo_moves_back_exactly_the_events_that_moved(
+    session: Session, olivia: Actor, pair: tuple[Client, Client]
+) -> None:
+    source, target = pair
+    moved = _events_of(session, source)
+    merge(session, olivia, source.id, "C000001")
+    session.add(ClientEvent(client_id=target.id, description="arrived after the merge"))
+    session.commit()
+
+    undo_merge(session, olivia, source.id)
+    session.commit()
+
+    assert _events_of(session, source) == moved
+    assert len(_events_of(session, target)) == 2
+    assert source.merged_into_id is None
+    with pytest.raises(Refused, match="nothing to undo"):
+        undo_merge(session, olivia, source.id)
+
+
+def test_delete_only_an_empty_client_with_its_number_typed(
+    session: Session, olivia: Actor, pair: tuple[Client, Client]
+) -> None:
+    source, _target = pair
+    with pytest.raises(Refused, match="still has 3 events"):
+        delete_client(session, olivia, source.id, "C000002")
+    merge(session, olivia, source.id, "C000001")
+    with pytest.raises(Refused, match="Type the client number"):
+        delete_client(session, olivia, source.id, "C2")
+
+    delete_client(session, olivia, source.id, "C000002")
+    session.commit()
+
+    assert session.get(Client, source.id) is None
+    event = last_event(session, "client.delete")
+    assert (
+        event.before["client_number"] == "C000002"
+        and event.before["legal_name"] == "Mairie de Toulon Ouest"
+    )
+    assert session.scalar(select(ClientMerge)).source_number == "C000002"  # type: ignore[union-attr]
+    with pytest.raises(Refused, match="was deleted"):
+        undo_merge(session, olivia, source.id)
+
+
+def test_two_operators_merging_the_same_source_lose_nothing_and_one_is_refused(
+    session_factory: sessionmaker[Session], pair: tuple[Client, Client], olivia: Actor, sam: Actor
+) -> None:
+    source_id, target_id = pair[0].id, pair[1].id
+    with session_factory() as first, session_factory() as second:
+        stale = second.get_one(Client, source_id)  # the second operator opened the preview first
+        second.commit()
+
+        merge(first, olivia, source_id, "C000001")
+        first.commit()
+        with pytest.raises(Conflict, match="at the same moment"):
+            merge(second, sam, source_id, "C000001")
+        second.rollback()
+        assert stale is not None
+
+    with session_factory() as check:
+        events = check.scalars(select(ClientEvent.client_id)).all()
+        assert sorted(events) == [target_id] * 4
+        assert len(check.scalars(select(ClientMerge)).all()) == 1
