@@ -93,13 +93,14 @@ def find_duplicates(session: Session, min_score: int = MIN_SCORE) -> Report:
             continue
         seen.add((a.id, b.id))
         report.candidates_scored += 1
-        score = round(fuzz.token_set_ratio(a.name_key, b.name_key))
-        if score >= min_score:
-            reason = (
-                "same group of words"
-                if _words_contained(a.name_key, b.name_key)
-                else "near spelling"
+        if _words_contained(a.name_key, b.name_key):
+            score, reason = (
+                round(fuzz.token_set_ratio(a.name_key, b.name_key)),
+                "same group of words",
             )
+        else:  # the whole name, so that a shared "mairie de" does not make two towns alike
+            score, reason = round(fuzz.ratio(a.name_key, b.name_key)), "near spelling"
+        if score >= min_score:
             report.pairs.append(Pair(a.number, b.number, score, "probable", reason))
     report.pairs.sort(key=lambda p: (p.certainty != "certain", -p.score, p.first, p.second))
     return report
