@@ -30,6 +30,7 @@ from admin.settings import ROOT, Settings
 from views import lookup, register, reset_page, row_actions
 from views.audit import AuditView
 from views.base import SportelloModelView
+from views.clients import ClientEventView, ClientView
 from views.login_accounts import LoginAccountView
 from views.members import MemberView, ValidationQueueView
 from views.operators import OperatorView
@@ -70,6 +71,8 @@ def build_app(
         MemberView(),
         ValidationQueueView(),
         LoginAccountView(),
+        ClientView(),
+        ClientEventView(),
         OrganizationView(),
         OutboxView(),
         AuditView(),

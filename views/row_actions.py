@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from actions.errors import Refused
 from admin.auth import has_role
 from views.base import SportelloModelView
 from views.fragments import forbidden, render
@@ -32,7 +33,10 @@ def route(views: list[SportelloModelView]) -> Route:
             return render(request, "_outcome.html", status_code=404, ok=False, message="")
         suffix = "submit" if request.method == "POST" else "form"
         handler = getattr(view, f"{action.name}_{suffix}")
-        response: Response = await handler(request, pk)
+        try:
+            response: Response = await handler(request, pk)
+        except Refused as refusal:  # e.g. the record vanished between the list and the click
+            return render(request, "_outcome.html", ok=False, message=refusal.translated())
         return response
 
     return Route("/do/{key}/{pk}/{action}", do, methods=["GET", "POST"], name="do")

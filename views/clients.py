@@ -1,0 +1,208 @@
+"""Client records and their events; merge into target (with preview), undo, delete."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette_admin import DateTimeField, EmailField, IntegerField, StringField, TextAreaField
+
+from actions.errors import Refused
+from actions.merge_clients import delete_client, merge, preview, undo_merge
+from admin.auth import actor
+from admin.i18n import N_, _, lazy_gettext
+from models import Client, ClientEvent, ClientOrigin, EventKind
+from views.base import SportelloModelView, StateField
+from views.fragments import RowAction, call, done, is_htmx, list_row, refused, render
+
+
+def _active(row: dict[str, Any]) -> bool:
+    return not row.get("merged_into_id")
+
+
+def _merged(row: dict[str, Any]) -> bool:
+    return bool(row.get("merged_into_id"))
+
+
+class ClientView(SportelloModelView):
+    model = Client
+    key = "clients"
+    display_name = lazy_gettext("Client")
+    menu_label = lazy_gettext("Clients")
+    icon = "fa fa-city"
+    fields = [
+        IntegerField("id", label=lazy_gettext("No.")),
+        StringField("client_number", label=lazy_gettext("Client number"), read_only=True),
+        StringField("legal_name", label=lazy_gettext("Legal name")),
+        StringField("identifier", label=lazy_gettext("SIRET or VAT number")),
+        EmailField("email", label=lazy_gettext("E-mail")),
+        StringField("address", label=lazy_gettext("Address")),
+        StateField("origin", enum=ClientOrigin, label=lazy_gettext("Origin"), read_only=True),
+        IntegerField("merged_into_id", label=lazy_gettext("Merged into (no.)"), read_only=True),
+        DateTimeField("created_at", label=lazy_gettext("Created"), read_only=True),
+    ]
+    exclude_fields_from_list = ["address", "id"]
+    exclude_fields_from_create = ["id", "client_number", "origin", "merged_into_id", "created_at"]
+    exclude_fields_from_edit = ["id", "client_number", "origin", "merged_into_id", "created_at"]
+    create_role = None  # clients are created by intake
+    searchable_fields = ["client_number", "legal_name", "identifier", "email", "origin"]
+    sortable_fields = ["client_number", "legal_name", "created_at"]
+    fields_default_sort = ["legal_name"]
+    htmx_row_actions = [
+        RowAction(
+            "merge", lazy_gettext("Merge into…"), "fa fa-code-merge", "merge", available=_active
+        ),
+        RowAction(
+            "undo_merge",
+            lazy_gettext("Undo merge"),
+            "fa fa-rotate-left",
+            "undo-merge",
+            available=_merged,
+        ),
+        RowAction("delete", lazy_gettext("Delete"), "fa fa-trash", "delete-client"),
+    ]
+
+    async def _client(self, request: Request, pk: int) -> Client:
+        client: Client | None = await call(request, lambda db, i: db.get(Client, i), pk)
+        if client is None:
+            raise Refused(N_("This client no longer exists. Search for it again."))
+        return client
+
+    async def merge_form(self, request: Request, pk: int) -> Response:
+        client = await self._client(request, pk)
+        return render(request, "merge_form.html", view=self, client=client, values={}, plan=None)
+
+    async def merge_submit(self, request: Request, pk: int) -> Response:
+        """Two steps: the target number shows the preview; only its confirmation merges,
+        and only the events the preview showed."""
+        form = await request.form()
+        values = {
+            "target": str(form.get("target", "")).strip(),
+            "expected": str(form.get("expected", "")),
+        }
+        client = await self._client(request, pk)
+        try:
+            if not values["expected"]:
+                plan = await call(request, preview, pk, values["target"])
+                response = render(
+                    request, "merge_form.html", view=self, client=client, values=values, plan=plan
+                )
+                if is_htmx(request):
+                    response.headers["HX-Retarget"] = "#action-panel"
+                    response.headers["HX-Reswap"] = "innerHTML"
+                return response
+            expected = [int(i) for i in values["expected"].split(",") if i.strip().isdigit()]
+            record = await call(
+                request, merge, actor(request), pk, values["target"], expected_event_ids=expected
+            )
+        except Refused as refusal:
+            return refused(
+                request,
+                refusal,
+                "merge_form.html",
+                view=self,
+                client=client,
+                values=values,
+                plan=None,
+            )
+        message = _(
+            "%(source)s is merged into %(target)s: %(count)s events moved. Nothing was mailed."
+        ) % {
+            "source": client.client_number,
+            "target": values["target"],
+            "count": len(record.moved_event_ids),
+        }
+        return done(
+            request,
+            self.key,
+            message,
+            await list_row(request, self, await self._client(request, pk)),
+        )
+
+    async def undo_merge_form(self, request: Request, pk: int) -> Response:
+        client = await self._client(request, pk)
+        return render(
+            request,
+            "client_action_form.html",
+            view=self,
+            client=client,
+            action="undo_merge",
+            values={},
+        )
+
+    async def undo_merge_submit(self, request: Request, pk: int) -> Response:
+        client = await self._client(request, pk)
+        try:
+            record = await call(request, undo_merge, actor(request), pk)
+        except Refused as refusal:
+            return refused(
+                request,
+                refusal,
+                "client_action_form.html",
+                view=self,
+                client=client,
+                action="undo_merge",
+                values={},
+            )
+        message = _("The merge is undone: %(count)s events are back on %(number)s.") % {
+            "count": len(record.moved_event_ids),
+            "number": client.client_number,
+        }
+        return done(
+            request,
+            self.key,
+            message,
+            await list_row(request, self, await self._client(request, pk)),
+        )
+
+    async def delete_form(self, request: Request, pk: int) -> Response:
+        client = await self._client(request, pk)
+        return render(
+            request, "client_action_form.html", view=self, client=client, action="delete", values={}
+        )
+
+    async def delete_submit(self, request: Request, pk: int) -> Response:
+        form = await request.form()
+        values = {"confirmation": str(form.get("confirmation", ""))}
+        client = await self._client(request, pk)
+        number = client.client_number
+        try:
+            await call(request, delete_client, actor(request), pk, values["confirmation"])
+        except Refused as refusal:
+            return refused(
+                request,
+                refusal,
+                "client_action_form.html",
+                view=self,
+                client=client,
+                action="delete",
+                values=values,
+            )
+        return done(
+            request,
+            self.key,
+            _("%(number)s is deleted; the audit trail keeps its record.") % {"number": number},
+            "",
+        )
+
+
+class ClientEventView(SportelloModelView):
+    model = ClientEvent
+    key = "client_events"
+    display_name = lazy_gettext("Client event")
+    menu_label = lazy_gettext("Client events")
+    icon = "fa fa-calendar"
+    create_role = None
+    edit_role = None
+    fields = [
+        IntegerField("id", label=lazy_gettext("No.")),
+        IntegerField("client_id", label=lazy_gettext("Client (no.)")),
+        StateField("kind", enum=EventKind, label=lazy_gettext("Kind")),
+        TextAreaField("description", label=lazy_gettext("Description")),
+        EmailField("requester_email", label=lazy_gettext("Requester")),
+        DateTimeField("created_at", label=lazy_gettext("Received")),
+    ]
+    searchable_fields = ["description", "requester_email", "kind"]
+    sortable_fields = ["id", "client_id", "created_at"]
+    fields_default_sort = [("id", True)]
