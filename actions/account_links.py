@@ -1,10 +1,12 @@
 """Mailed activation and reset links for login accounts: resend activation, reset the
 PIN or password (seed 004: activation within 24 hours; seeds 000/002: PIN and password
-reset). Operators never choose or see the secret: the member sets it through the link."""
+reset). Operators never choose or see the secret: the member sets it through the link.
+The same form submitted twice sends one mail."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
@@ -25,35 +27,17 @@ def resend_activation(
     request_key: str | None = None,
     now: dt.datetime | None = None,
 ) -> LoginAccount:
-    now = now or utcnow()
-    account = get_account(session, account_id)
-    try:
-        with audited(session, actor, "login_account.resend_activation", account) as scope:
-            require_operator(actor)
-            if account.state != AccountState.PENDING_ACTIVATION:
-                raise Refused(
-                    N_("%(username)s is already activated: send a PIN or password reset instead."),
-                    username=account.username,
-                )
-            token = issue_activation(account, now)
-            message = mail_link(
-                session,
-                account,
-                "activation",
-                token,
-                link_base,
-                "login_account.resend_activation",
-                _key("activation", request_key),
-            )
-            session.flush()
-            scope.note(
-                sent_to=account.login_email,
-                outbox_id=message.id,
-                activation_expires_at=account.activation_expires_at,
-            )
-    except Duplicate:
-        session.refresh(account)
-    return account
+    return _send_link(
+        session,
+        actor,
+        account_id,
+        "activation",
+        _check_pending,
+        issue_activation,
+        link_base,
+        request_key,
+        now,
+    )
 
 
 def reset_secret(
@@ -65,44 +49,69 @@ def reset_secret(
     request_key: str | None = None,
     now: dt.datetime | None = None,
 ) -> LoginAccount:
-    now = now or utcnow()
+    return _send_link(
+        session,
+        actor,
+        account_id,
+        "reset",
+        _check_activated,
+        issue_reset,
+        link_base,
+        request_key,
+        now,
+    )
+
+
+def _check_pending(account: LoginAccount) -> None:
+    if account.state != AccountState.PENDING_ACTIVATION:
+        raise Refused(
+            N_("%(username)s is already activated: send a PIN or password reset instead."),
+            username=account.username,
+        )
+
+
+def _check_activated(account: LoginAccount) -> None:
+    if account.state == AccountState.DISABLED:
+        raise Refused(
+            N_("%(username)s is disabled: it cannot receive a reset."), username=account.username
+        )
+    if account.state == AccountState.PENDING_ACTIVATION:
+        raise Refused(
+            N_("%(username)s is not activated yet: resend the activation mail instead."),
+            username=account.username,
+        )
+
+
+def _send_link(
+    session: Session,
+    actor: Actor,
+    account_id: int,
+    kind: str,
+    check: Callable[[LoginAccount], None],
+    issue: Callable[[LoginAccount, dt.datetime], str],
+    link_base: str,
+    request_key: str | None,
+    now: dt.datetime | None,
+) -> LoginAccount:
+    action = (
+        "login_account.resend_activation" if kind == "activation" else "login_account.reset_secret"
+    )
     account = get_account(session, account_id)
     try:
-        with audited(session, actor, "login_account.reset_secret", account) as scope:
+        with audited(session, actor, action, account) as scope:
             require_operator(actor)
-            if account.state == AccountState.DISABLED:
-                raise Refused(
-                    N_("%(username)s is disabled: it cannot receive a reset."),
-                    username=account.username,
-                )
-            if account.state == AccountState.PENDING_ACTIVATION:
-                raise Refused(
-                    N_("%(username)s is not activated yet: resend the activation mail instead."),
-                    username=account.username,
-                )
-            token = issue_reset(account, now)
-            message = mail_link(
-                session,
-                account,
-                "reset",
-                token,
-                link_base,
-                "login_account.reset_secret",
-                _key("reset", request_key),
-            )
+            check(account)
+            token = issue(account, now or utcnow())
+            dedupe_key = f"login_account.{kind}:{request_key}" if request_key else None
+            message = mail_link(session, account, kind, token, link_base, action, dedupe_key)
             session.flush()
-            scope.note(
-                sent_to=account.login_email,
-                outbox_id=message.id,
-                reset_expires_at=account.reset_expires_at,
+            expires = (
+                account.activation_expires_at if kind == "activation" else account.reset_expires_at
             )
+            scope.note(sent_to=account.login_email, outbox_id=message.id, link_expires_at=expires)
     except Duplicate:
         session.refresh(account)
     return account
-
-
-def _key(kind: str, request_key: str | None) -> str | None:
-    return f"login_account.{kind}:{request_key}" if request_key else None
 
 
 def require_operator(actor: Actor) -> None:

@@ -165,7 +165,7 @@ def test_delete_only_an_empty_client_with_its_number_typed(
         event.before["client_number"] == "C000002"
         and event.before["legal_name"] == "Mairie de Toulon Ouest"
     )
-    assert session.scalar(select(ClientMerge)).source_number == "C000002"  # type: ignore[union-attr]
+    assert session.scalars(select(ClientMerge)).one().source_number == "C000002"
     with pytest.raises(Refused, match="was deleted"):
         undo_merge(session, olivia, source.id)
 
