@@ -36,6 +36,7 @@ from views.members import MemberView, ValidationQueueView
 from views.operators import OperatorView
 from views.organizations import OrganizationView
 from views.outbox import OutboxView
+from views.trainings import EnrollmentView, TrainingView
 
 log = logging.getLogger("sportello")
 TEMPLATES = ROOT / "views" / "templates"
@@ -73,6 +74,8 @@ def build_app(
         LoginAccountView(),
         ClientView(),
         ClientEventView(),
+        TrainingView(),
+        EnrollmentView(),
         OrganizationView(),
         OutboxView(),
         AuditView(),

@@ -9,6 +9,7 @@ from models.operator import LoginFailure, Operator, OperatorSession, Role
 from models.organization import CredentialPolicy, Organization
 from models.outbox import Channel, OutboxMessage, OutboxStatus
 from models.password_reset import PasswordReset
+from models.training import Enrollment, EnrollmentState, Training
 
 __all__ = [
     "REQUIRED_PERSONAL_FIELDS",
@@ -21,6 +22,8 @@ __all__ = [
     "ClientMerge",
     "ClientOrigin",
     "CredentialPolicy",
+    "Enrollment",
+    "EnrollmentState",
     "EventKind",
     "LoginAccount",
     "LoginFailure",
@@ -34,5 +37,6 @@ __all__ = [
     "Outcome",
     "PasswordReset",
     "Role",
+    "Training",
     "utcnow",
 ]

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy.orm import Session
+
+from actions.context import Actor
+from actions.enroll import enroll, set_state
+from actions.errors import Refused
+from models import EnrollmentState, Outcome, Training
+from tests.helpers import last_event, outbox
+
+
+@pytest.fixture
+def trainings(session: Session) -> dict[str, Training]:
+    found = {
+        "psc1 march": Training(training_type="PSC1", starts_on=dt.date(2026, 3, 1)),
+        "psc1 april": Training(training_type="PSC1", starts_on=dt.date(2026, 4, 1)),
+        "pse1 may": Training(training_type="PSE1", starts_on=dt.date(2026, 5, 1)),
+    }
+    session.add_all(found.values())
+    session.commit()
+    return found
+
+
+def test_a_new_enrolment_cancels_the_pending_one_of_the_same_type(
+    session: Session, olivia: Actor, trainings: dict[str, Training]
+) -> None:
+    first = enroll(session, olivia, trainings["psc1 march"].id, "Jean Dupont", "jean@example.fr")
+    second = enroll(session, olivia, trainings["psc1 april"].id, "Jean Dupont", "JEAN@example.fr")
+    session.commit()
+
+    assert (first.state, second.state) == (EnrollmentState.CANCELLED, EnrollmentState.PENDING)
+    assert last_event(session, "enrollment.create").after["cancelled"] == [first.id]
+    assert [m.recipient for m in outbox(session)] == ["jean@example.fr", "JEAN@example.fr"]
+
+
+def test_a_validated_enrolment_of_the_same_type_blocks_the_new_one(
+    session: Session, olivia: Actor, trainings: dict[str, Training]
+) -> None:
+    first = enroll(session, olivia, trainings["psc1 march"].id, "Jean Dupont", "jean@example.fr")
+    set_state(session, olivia, first.id, EnrollmentState.VALIDATED)
+    session.commit()
+
+    with pytest.raises(Refused, match=f"enrolment {first.id}"):
+        enroll(session, olivia, trainings["psc1 april"].id, "Jean Dupont", "jean@example.fr")
+    session.commit()
+
+    assert first.state == EnrollmentState.VALIDATED
+    assert last_event(session, "enrollment.create").outcome == Outcome.REFUSED
+    assert len(outbox(session)) == 1
+
+
+def test_a_different_type_or_a_cancelled_enrolment_changes_nothing(
+    session: Session, olivia: Actor, trainings: dict[str, Training]
+) -> None:
+    first = enroll(session, olivia, trainings["psc1 march"].id, "Jean Dupont", "jean@example.fr")
+    other = enroll(session, olivia, trainings["pse1 may"].id, "Jean Dupont", "jean@example.fr")
+    assert first.state == other.state == EnrollmentState.PENDING
+    set_state(session, olivia, first.id, EnrollmentState.CANCELLED)
+
+    again = enroll(session, olivia, trainings["psc1 april"].id, "Jean Dupont", "jean@example.fr")
+
+    assert (first.state, again.state) == (EnrollmentState.CANCELLED, EnrollmentState.PENDING)
+    assert last_event(session, "enrollment.create").after["cancelled"] == []
+
+
+def test_only_a_pending_enrolment_is_validated_or_cancelled(
+    session: Session, olivia: Actor, trainings: dict[str, Training]
+) -> None:
+    enrollment = enroll(
+        session, olivia, trainings["psc1 march"].id, "Jean Dupont", "jean@example.fr"
+    )
+    set_state(session, olivia, enrollment.id, EnrollmentState.CANCELLED)
+
+    with pytest.raises(Refused, match="already cancelled"):
+        set_state(session, olivia, enrollment.id, EnrollmentState.VALIDATED)
