@@ -107,7 +107,10 @@ def test_a_list_page_issues_the_same_number_of_queries_whatever_its_size(
 
     def queries(page_size: int) -> int:
         statements: list[str] = []
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
+
+        def listener(*args: object) -> None:
+            statements.append(str(args[2]))
+
         event.listen(engine, "before_cursor_execute", listener)
         try:
             response = signed_in.get(f"/admin/members/list?page_size={page_size}")
