@@ -44,14 +44,23 @@ def intake(
     now = now or utcnow()
     if not request.legal_name.strip():
         raise Refused(N_("The request has no legal name."), field="legal_name")
-    email = personal_data.email(request.requester_email) if request.requester_email else None
+    email = (
+        personal_data.email(request.requester_email, field="requester_email")
+        if request.requester_email
+        else None
+    )
+    identifier = (
+        personal_data.company_identifier(request.identifier)
+        if request.identifier and request.identifier.strip()
+        else None
+    )
     with audited(session, actor, "client.intake", ("client", None)) as scope:
-        client, matched_by = _match(session, request)
+        client, matched_by = _match(session, request, identifier)
         if client is None:
             client = Client(
                 client_number=_next_number(session),
                 legal_name=request.legal_name.strip(),
-                identifier=request.identifier,
+                identifier=identifier,
                 email=email,
                 origin=ClientOrigin.INTAKE,
             )
@@ -73,14 +82,14 @@ def intake(
     return Intake(client, event, matched_by)
 
 
-def _match(session: Session, request: Request) -> tuple[Client | None, str]:
+def _match(session: Session, request: Request, identifier: str | None) -> tuple[Client | None, str]:
     if request.client_number:
         client = session.scalar(
             select(Client).where(Client.client_number == request.client_number.strip())
         )
         if client is not None:
             return follow_merges(session, client), "client number"
-    key = identifier_key(request.identifier)
+    key = identifier_key(identifier)
     if key:
         client = session.scalar(
             select(Client).where(Client.identifier_key == key).order_by(Client.id).limit(1)

@@ -5,9 +5,11 @@ the field and what is wrong with it."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
+from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import (
     InvalidChecksum,
     InvalidComponent,
@@ -15,24 +17,24 @@ from stdnum.exceptions import (
     InvalidLength,
     ValidationError,
 )
-from stdnum.fr import tva
+from stdnum.fr import siren, siret, tva
 from stdnum.it import codicefiscale, iva
 from stdnum.nl import btw
 
-from actions.errors import Refused
+from actions.errors import Refused, Term
 from admin.i18n import N_
 
 VAT_MODULES = {"IT": iva, "FR": tva, "NL": btw}
 ISIL = re.compile(r"^[A-Z]{2}-[A-Za-z0-9:/-]{1,11}$")
 
 
-def email(value: str) -> str:
+def email(value: str, field: str = "email") -> str:
     try:
         return validate_email(value.strip(), check_deliverability=False).normalized
     except EmailNotValidError as error:
         raise Refused(
             N_("%(value)s is not a valid e-mail address (%(why)s). Check it with the caller."),
-            field="email",
+            field=field,
             value=value.strip(),
             why=str(error),
         ) from None
@@ -107,13 +109,45 @@ def isil(value: str) -> str:
     return cleaned
 
 
-def _why(error: ValidationError, length: int | None) -> str:
+def company_identifier(value: str) -> str:
+    """A client's SIRET (14 digits), SIREN (9 digits), Italian partita IVA (11 digits) or
+    European VAT number with its country prefix (FR..., IT..., NL...B01, BE..., DE...),
+    checksum included; returned compact."""
+    compact = "".join(c for c in value if c.isalnum()).upper()
+    module: Any = {14: siret, 9: siren, 11: iva}.get(len(compact)) if compact.isdigit() else None
+    if module is None and compact[:2].isalpha():
+        module = eu_vat
+    if module is None:
+        raise Refused(
+            N_(
+                "%(value)s is neither a SIRET (14 digits), a SIREN (9 digits), an Italian VAT "
+                "number (11 digits) nor a VAT number with its country prefix (FR, IT, NL...)."
+            ),
+            field="identifier",
+            value=value.strip(),
+        )
+    try:
+        return str(module.validate(compact))
+    except ValidationError as error:
+        raise Refused(
+            N_(
+                "The SIRET or VAT number %(value)s is not valid: %(why)s. Check it with the caller."
+            ),
+            field="identifier",
+            value=value.strip(),
+            why=_why(error, None),
+        ) from None
+
+
+def _why(error: ValidationError, length: int | None) -> Term:
     if isinstance(error, InvalidLength):
-        return f"length ({length} characters expected)" if length else "length"
+        if length == 16:
+            return Term(N_("the length is wrong (16 characters expected)"))
+        return Term(N_("the length is wrong"))
     if isinstance(error, InvalidChecksum):
-        return "the check character does not match"
+        return Term(N_("the check character does not match"))
     if isinstance(error, InvalidComponent):
-        return "a part of it (date or place) is impossible"
+        return Term(N_("a part of it (date, place or country) is impossible"))
     if isinstance(error, InvalidFormat):
-        return "unexpected characters"
-    return "not valid"
+        return Term(N_("it has unexpected characters"))
+    return Term(N_("it is not valid"))

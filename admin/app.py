@@ -21,13 +21,13 @@ from starlette_admin.contrib.sqla import Admin
 from starlette_admin.i18n import I18nConfig
 from starlette_admin.security.csrf import CSRFMiddleware
 
-from actions import diagnosis, outbox
+from actions import diagnosis, merge_clients, outbox
 from admin import i18n
 from admin.auth import OperatorAuthProvider
 from admin.db import make_engine, make_sessionmaker
 from admin.middleware import RequestContextMiddleware, TranslatedCSRFMiddleware
 from admin.settings import ROOT, Settings
-from views import lookup, register, reset_page, row_actions
+from views import clients, duplicates, intake, lookup, register, reset_page, row_actions
 from views.audit import AuditView
 from views.base import SportelloModelView
 from views.clients import ClientEventView, ClientView
@@ -84,7 +84,16 @@ def build_app(
     for view in views:
         admin.add_view(view)
     admin.add_view(register.menu_link())
-    admin.routes[0:0] = [row_actions.route(views), *lookup.routes(), *register.routes()]
+    admin.add_view(intake.menu_link())
+    admin.add_view(duplicates.menu_link())
+    admin.routes[0:0] = [
+        row_actions.route(views),
+        *lookup.routes(),
+        *register.routes(),
+        *intake.routes(),
+        *duplicates.routes(),
+        *clients.routes(),
+    ]
 
     app = Starlette(
         routes=[
@@ -97,6 +106,7 @@ def build_app(
     )
     admin.mount_to(app)
     admin.templates.env.globals["diagnose"] = diagnosis.findings
+    admin.templates.env.globals["client_history"] = merge_clients.history_of
     for state in (app.state, admin.app.state):
         state.settings = settings
         state.templates = admin.templates

@@ -17,6 +17,13 @@ from actions.operators import create_operator
 from admin.settings import DATA_DIR
 from models import (
     AccountState,
+    Client,
+    ClientEvent,
+    ClientOrigin,
+    Enrollment,
+    EnrollmentState,
+    EventKind,
+    Training,
     CredentialPolicy,
     LoginAccount,
     Member,
@@ -48,6 +55,31 @@ ACCOUNTS = [
     ),  # activation expired 3 days ago
     ("20010048", 5, AccountState.ACTIVE, None, 3),  # phone-code limit reached today
     ("20010049", 8, AccountState.LOCKED, None, 0),  # locked after failed logins
+]
+# Clients (seed 001) with the duplicates an operator meets: the same name typed again, a
+# district added, a near spelling, the same SIRET under another name; and their events.
+CLIENTS = [
+    ("Mairie de Toulon", "214 301 376 00015", "mairie@toulon.example.fr", 3),
+    ("MAIRIE DE TOULON", None, "accueil@toulon.example.fr", 1),  # certain: same name
+    ("Mairie de Toulon Ouest", None, None, 2),  # probable: same group of words
+    ("Ville de Toulon", "21430137600015", None, 1),  # certain: same SIRET
+    ("Comune di Roma", "IT00743110157", "protocollo@roma.example.it", 2),
+    ("Comune di Rona", None, None, 1),  # probable: near spelling
+    ("Gemeente Utrecht", None, "info@utrecht.example.nl", 2),
+    ("Gemeente Utrect", None, None, 0),  # probable: near spelling, no events
+    ("Association Secours Var", None, "contact@secours-var.example.fr", 2),
+    ("Rossi S.r.l.", None, "ufficio@rossi.example.it", 1),
+    ("Bakkerij Jansen B.V.", "NL004495445B01", "info@jansen.example.nl", 1),
+]
+TRAININGS = [  # type, days from today, public
+    ("First aid", 10, True),
+    ("First aid", 40, True),
+    ("Fire safety", 20, False),
+]
+ENROLMENTS = [  # training index, trainee, e-mail, state
+    (0, "Sophie Martin", "sophie.martin@example.fr", EnrollmentState.PENDING),
+    (0, "Luca Bianchi", "luca.bianchi@example.it", EnrollmentState.VALIDATED),
+    (2, "Anna de Vries", "anna.devries@example.nl", EnrollmentState.PENDING),
 ]
 FIRST = [
     "Mario",
@@ -122,6 +154,8 @@ def load_demo_data(session: Session, password: str, members: int = 60) -> DemoRe
     report.created["login accounts"] = _accounts(session, organizations[2]) + _pin_account(
         session, organizations[0]
     )
+    report.created["clients"] = _clients(session)
+    report.created["trainings"] = _trainings(session)
     return report
 
 
@@ -247,3 +281,46 @@ def _accounts(session: Session, library: Organization) -> int:
         session.add(account)
         created += 1
     return created
+
+
+def _clients(session: Session) -> int:
+    if session.scalar(select(Client.id).limit(1)) is not None:
+        return 0
+    kinds = [EventKind.EVENT_COVER, EventKind.TRAINING_REQUEST, EventKind.OTHER]
+    for index, (name, identifier, email, events) in enumerate(CLIENTS, start=1):
+        client = Client(
+            client_number=f"C{index:06d}",
+            legal_name=name,
+            identifier=identifier,
+            email=email,
+            origin=ClientOrigin.IMPORT,
+        )
+        session.add(client)
+        for number in range(events):
+            session.add(
+                ClientEvent(
+                    client=client,
+                    kind=kinds[(index + number) % len(kinds)],
+                    description=f"{name}: request {number + 1}",
+                    requester_email=email,
+                )
+            )
+    return len(CLIENTS)
+
+
+def _trainings(session: Session) -> int:
+    if session.scalar(select(Training.id).limit(1)) is not None:
+        return 0
+    today = dt.date.today()
+    trainings = [
+        Training(training_type=kind, starts_on=today + dt.timedelta(days=days), public=public)
+        for kind, days, public in TRAININGS
+    ]
+    session.add_all(trainings)
+    for index, name, email, state in ENROLMENTS:
+        session.add(
+            Enrollment(
+                training=trainings[index], trainee_name=name, trainee_email=email, state=state
+            )
+        )
+    return len(trainings)

@@ -13,8 +13,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from actions.duplicates import find_duplicates
 from actions.passwords import verify_password
-from models import LoginAccount, Member, MemberState, Operator, Organization
+from models import Enrollment, LoginAccount, Member, MemberState, Operator, Organization
 from tests.conftest import SECRET_KEY, SmtpServer, free_port, make_member
 from tests.helpers import fresh
 
@@ -83,7 +84,10 @@ def test_demo_data_is_idempotent(database_url: str, session: Session) -> None:
     second = run(database_url, "demo-data", SPORTELLO_DEMO_PASSWORD="demo password 2026")
 
     assert first.returncode == second.returncode == 0, first.stderr
-    assert "0 operators, 0 organizations, 0 members, 0 login accounts created" in second.stdout
+    assert (
+        "0 operators, 0 organizations, 0 members, 0 login accounts, 0 clients, 0 trainings created"
+        in second.stdout
+    )
     fresh(session)
     assert session.scalar(select(func.count(Member.id))) == 60
     assert session.scalar(select(func.count(Organization.id))) == 3
@@ -93,6 +97,10 @@ def test_demo_data_is_idempotent(database_url: str, session: Session) -> None:
     assert session.scalar(select(func.count(Member.id)).where(Member.email.is_(None))) > 0
     usernames = set(session.scalars(select(Operator.username)))
     assert usernames == {"demo-operator", "demo-supervisor", "demo-admin"}
+    # The demo's clients show every kind of duplicate the finder reports.
+    reasons = {p.reason for p in find_duplicates(session, min_score=80).pairs}
+    assert reasons == {"same name", "same SIRET/VAT", "same group of words", "near spelling"}
+    assert session.scalar(select(func.count(Enrollment.id))) == 3
     assert run(database_url, "audit", "verify").returncode == 0
 
 

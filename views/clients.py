@@ -6,15 +6,33 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import Route
 from starlette_admin import DateTimeField, EmailField, IntegerField, StringField, TextAreaField
 
+from actions import personal_data
 from actions.errors import Refused
-from actions.merge_clients import delete_client, merge, preview, undo_merge
-from admin.auth import actor
+from actions.merge_clients import delete_client, merge, preview, suggest_targets, undo_merge
+from admin.auth import actor, has_role
 from admin.i18n import N_, _, lazy_gettext
-from models import Client, ClientEvent, ClientOrigin, EventKind
+from models import Client, ClientEvent, ClientOrigin, EventKind, Role
 from views.base import SportelloModelView, StateField
-from views.fragments import RowAction, call, done, is_htmx, list_row, refused, render
+from views.fragments import (
+    RowAction,
+    call,
+    done,
+    forbidden,
+    is_htmx,
+    list_row,
+    refused,
+    render,
+)
+
+KIND_LABELS = {
+    "event_cover": N_("event cover request"),
+    "training_request": N_("training request"),
+    "other": N_("other request"),
+}
+ORIGIN_LABELS = {"intake": N_("intake"), "operator": N_("operator"), "import": N_("import")}
 
 
 def _active(row: dict[str, Any]) -> bool:
@@ -38,7 +56,13 @@ class ClientView(SportelloModelView):
         StringField("identifier", label=lazy_gettext("SIRET or VAT number")),
         EmailField("email", label=lazy_gettext("E-mail")),
         StringField("address", label=lazy_gettext("Address")),
-        StateField("origin", enum=ClientOrigin, label=lazy_gettext("Origin"), read_only=True),
+        StateField(
+            "origin",
+            enum=ClientOrigin,
+            labels=ORIGIN_LABELS,
+            label=lazy_gettext("Origin"),
+            read_only=True,
+        ),
         IntegerField("merged_into_id", label=lazy_gettext("Merged into (no.)"), read_only=True),
         DateTimeField("created_at", label=lazy_gettext("Created"), read_only=True),
     ]
@@ -46,6 +70,12 @@ class ClientView(SportelloModelView):
     exclude_fields_from_create = ["id", "client_number", "origin", "merged_into_id", "created_at"]
     exclude_fields_from_edit = ["id", "client_number", "origin", "merged_into_id", "created_at"]
     create_role = None  # clients are created by intake
+    detail_template = "client_detail.html"  # with its events and merges
+    kind_labels = KIND_LABELS
+    checks = {
+        "identifier": lambda value, data: personal_data.company_identifier(value),
+        "email": lambda value, data: personal_data.email(value),
+    }
     searchable_fields = ["client_number", "legal_name", "identifier", "email", "origin"]
     sortable_fields = ["client_number", "legal_name", "created_at"]
     fields_default_sort = ["legal_name"]
@@ -71,7 +101,10 @@ class ClientView(SportelloModelView):
 
     async def merge_form(self, request: Request, pk: int) -> Response:
         client = await self._client(request, pk)
-        return render(request, "merge_form.html", view=self, client=client, values={}, plan=None)
+        values = {"target": request.query_params.get("target", "")}  # from the duplicate finder
+        return render(
+            request, "merge_form.html", view=self, client=client, values=values, plan=None
+        )
 
     async def merge_submit(self, request: Request, pk: int) -> Response:
         """Two steps: the target number shows the preview; only its confirmation merges,
@@ -198,7 +231,7 @@ class ClientEventView(SportelloModelView):
     fields = [
         IntegerField("id", label=lazy_gettext("No.")),
         IntegerField("client_id", label=lazy_gettext("Client (no.)")),
-        StateField("kind", enum=EventKind, label=lazy_gettext("Kind")),
+        StateField("kind", enum=EventKind, labels=KIND_LABELS, label=lazy_gettext("Kind")),
         TextAreaField("description", label=lazy_gettext("Description")),
         EmailField("requester_email", label=lazy_gettext("Requester")),
         DateTimeField("created_at", label=lazy_gettext("Received")),
@@ -206,3 +239,19 @@ class ClientEventView(SportelloModelView):
     searchable_fields = ["description", "requester_email", "kind"]
     sortable_fields = ["id", "client_id", "created_at"]
     fields_default_sort = [("id", True)]
+
+
+async def merge_targets(request: Request) -> Response:
+    """Autocomplete of the merge form's target: clients by number or legal name."""
+    if not has_role(request, Role.OPERATOR):
+        return forbidden(request)
+    try:
+        source = int(request.path_params["pk"])
+    except ValueError:
+        source = 0
+    clients = await call(request, suggest_targets, source, request.query_params.get("target", ""))
+    return render(request, "merge_targets.html", clients=clients, as_page=False)
+
+
+def routes() -> list[Route]:
+    return [Route("/clients/{pk}/targets", merge_targets, methods=["GET"], name="merge-targets")]

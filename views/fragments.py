@@ -22,6 +22,7 @@ from admin.i18n import _
 from models import Role
 
 T = TypeVar("T")
+RELOADED_PAGES = ("/detail", "/duplicates")  # pages that show no list row to replace
 
 
 @dataclass(frozen=True)
@@ -108,8 +109,8 @@ def done(request: Request, key: str, message: str, row_html: str | None) -> Resp
     if not is_htmx(request):
         flash(request, message, "success")
         return RedirectResponse(request.url_for("admin:list", key=key), status_code=303)
-    if "/detail" in request.headers.get("hx-current-url", ""):
-        # From a page's diagnosis: reload it, so what is wrong is said again.
+    if any(page in request.headers.get("hx-current-url", "") for page in RELOADED_PAGES):
+        # From a record's page or the duplicate finder: reload it, so it shows the new state.
         flash(request, message, "success")
         return Response(status_code=200, headers={"HX-Refresh": "true"})
     return render(request, "_row_outcome.html", message=message, row_html=row_html)

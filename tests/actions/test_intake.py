@@ -19,7 +19,7 @@ def toulon(session: Session, olivia: Actor) -> Client:
         Request(
             "Mairie de Toulon",
             EventKind.EVENT_COVER,
-            identifier="214 301 370 00016",
+            identifier="214 301 376 00015",
             requester_email="mairie@toulon.example.fr",
         ),
     )
@@ -38,7 +38,7 @@ def test_a_new_client_is_created_and_its_number_mailed(session: Session, toulon:
     ("request_", "matched_by"),
     [
         (Request("Anything", client_number="C000001"), "client number"),
-        (Request("Ville de Toulon", identifier="21430137000016"), "identifier"),
+        (Request("Ville de Toulon", identifier="21430137600015"), "identifier"),
         (Request("MAIRIE  DE TOULON."), "name"),
         (Request("Mairie de Toulon S.A.S."), "name"),
     ],
@@ -87,3 +87,20 @@ def test_a_merged_client_receives_nothing_its_target_does(
 def test_a_request_without_name_is_refused(session: Session, olivia: Actor) -> None:
     with pytest.raises(Refused, match="no legal name"):
         intake(session, olivia, Request("  "))
+
+
+def test_a_wrong_siret_is_refused_and_nothing_is_written(session: Session, olivia: Actor) -> None:
+    with pytest.raises(Refused, match="not valid") as refusal:
+        intake(session, olivia, Request("Mairie de Brest", identifier="214 301 376 00016"))
+    session.rollback()
+    assert refusal.value.field == "identifier"
+    assert session.scalars(select(Client)).all() == []
+    assert outbox(session) == []
+
+
+def test_the_identifier_is_stored_compact(session: Session, olivia: Actor) -> None:
+    result = intake(session, olivia, Request("Comune di Roma", identifier="IT 00743110157"))
+    assert result.client.identifier == "IT00743110157"
+    assert (
+        intake(session, olivia, Request("Roma", identifier="00743110157")).client == result.client
+    )

@@ -4,6 +4,7 @@ import pytest
 
 from actions import personal_data
 from actions.errors import Refused
+from admin import i18n
 
 
 @pytest.mark.parametrize("typed", ["RSSMRA85T10A562S", "rssmra85t10a562s", " RSS MRA 85T10 A562S "])
@@ -77,3 +78,44 @@ def test_an_isil_code_is_accepted(typed: str, stored: str) -> None:
 def test_a_malformed_isil_code_is_refused(typed: str) -> None:
     with pytest.raises(Refused, match="ISIL"):
         personal_data.isil(typed)
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("214 301 376 00015", "21430137600015"),  # SIRET
+        ("214301376", "214301376"),  # SIREN
+        ("00743110157", "00743110157"),  # partita IVA
+        ("fr 40 303 265 045", "FR40303265045"),
+        ("NL004495445B01", "NL004495445B01"),
+    ],
+)
+def test_a_company_identifier_is_a_siret_siren_or_vat_number(typed: str, stored: str) -> None:
+    assert personal_data.company_identifier(typed) == stored
+
+
+@pytest.mark.parametrize(
+    ("typed", "why"),
+    [
+        ("214 301 376 00016", "check character"),  # last digit off by one
+        ("00743110158", "check character"),
+        ("2143013760001", "neither a SIRET"),  # 13 digits
+        ("ACME", "not valid"),  # letters without a country's digits
+    ],
+)
+def test_a_wrong_company_identifier_is_refused_with_the_reason(typed: str, why: str) -> None:
+    with pytest.raises(Refused, match=why) as refusal:
+        personal_data.company_identifier(typed)
+    assert refusal.value.field == "identifier"
+
+
+def test_the_reason_is_translated_with_the_message() -> None:
+    with pytest.raises(Refused) as refusal:
+        personal_data.tax_code("RSSMRA85T10A562T")
+    i18n.install()
+    i18n.set_locale("it")
+    try:
+        italian = refusal.value.translated()
+    finally:
+        i18n.set_locale(i18n.DEFAULT_LOCALE)
+    assert "does not match" not in italian and "RSSMRA85T10A562T" in italian

@@ -67,3 +67,140 @@ def test_a_vanished_client_is_answered_not_crashed(client: TestClient, personas:
 
     assert response.status_code == 200
     assert "no longer exists" in response.text
+
+
+def test_a_clients_page_lists_its_events_and_its_merges(
+    client: TestClient, personas: Personas, session: Session
+) -> None:
+    source, target = _clients(session)
+    log_in(client, "olivia")
+    client.post(
+        f"/admin/do/clients/{source.id}/merge",
+        headers=htmx_headers(client),
+        data={"target": "C000001", "expected": ",".join(str(i) for i in _event_ids(session))},
+    )
+
+    page = BeautifulSoup(client.get(f"/admin/clients/detail?pk={target.id}").text, "html.parser")
+
+    assert len(page.select("[data-testid=client-event]")) == 2
+    assert "C000002" in page.select_one("[data-testid=client-merge]").text
+    assert page.select_one(f"[data-testid=undo-merge-{target.id}]") is None
+    assert page.select_one(f"[data-testid=merge-{target.id}]") is not None  # row actions here too
+    emptied = BeautifulSoup(client.get(f"/admin/clients/detail?pk={source.id}").text, "html.parser")
+    assert emptied.select_one("[data-testid=no-events]") is not None
+    assert emptied.select_one(f"[data-testid=undo-merge-{source.id}]") is not None
+
+
+def _event_ids(session: Session) -> list[int]:
+    return list(fresh(session).scalars(select(ClientEvent.id)))
+
+
+def test_the_target_box_suggests_clients_by_number_or_name(
+    client: TestClient, personas: Personas, session: Session
+) -> None:
+    source, _target = _clients(session)
+    session.add(Client(client_number="C000003", legal_name="Comune di Roma"))
+    session.commit()
+    log_in(client, "olivia")
+
+    def suggested(typed: str) -> list[str]:
+        response = client.get(
+            f"/admin/clients/{source.id}/targets",
+            params={"target": typed},
+            headers=htmx_headers(client),
+        )
+        return [o["value"] for o in BeautifulSoup(response.text, "html.parser").select("option")]
+
+    assert suggested("mairie de") == ["C000001"]  # never the source itself
+    assert suggested("c00000") == ["C000001", "C000003"]
+    assert suggested("Comune") == ["C000003"]
+    assert suggested("") == []
+
+
+def test_the_duplicate_finder_page_groups_pairs_with_a_merge_on_each(
+    client: TestClient, personas: Personas, session: Session
+) -> None:
+    source, target = _clients(session)
+    session.add_all(
+        [
+            Client(client_number="C000003", legal_name="MAIRIE DE TOULON OUEST"),
+            Client(client_number="C000004", legal_name="Gemeente Utrecht"),
+            Client(client_number="C000005", legal_name="Gemeente Utrect"),
+            Client(client_number="C000006", legal_name="Comune di Roma"),
+        ]
+    )
+    session.commit()
+    log_in(client, "olivia")
+
+    page = BeautifulSoup(client.get("/admin/duplicates?min_score=80").text, "html.parser")
+
+    groups = page.select("[data-testid=duplicate-group]")
+    numbers = [
+        sorted(row["data-number"] for row in group.select("[data-testid=group-client]"))
+        for group in groups
+    ]
+    assert sorted(numbers) == [["C000001", "C000002", "C000003"], ["C000004", "C000005"]]
+    toulon = groups[[n[0] for n in numbers].index("C000001")]
+    events = {
+        row["data-number"]: row.select_one("[data-testid=events]").text
+        for row in toulon.select("[data-testid=group-client]")
+    }
+    assert events == {"C000001": "0", "C000002": "2", "C000003": "0"}
+    pair = next(
+        p for p in toulon.select("[data-testid=duplicate-pair]") if p["data-second"] == "C000003"
+    )
+    assert "certain" in pair.text and "same name" in pair.text
+    merge_url = pair.select_one("[data-testid=merge-pair]")["href"]
+
+    form = BeautifulSoup(client.get(merge_url, headers=htmx_headers(client)).text, "html.parser")
+
+    assert form.select_one("[data-testid=target]")["value"] == pair["data-first"]
+
+
+def test_the_duplicate_finder_shows_one_clients_groups(
+    client: TestClient, personas: Personas, session: Session
+) -> None:
+    _clients(session)
+    session.add_all(
+        [
+            Client(client_number="C000004", legal_name="Gemeente Utrecht"),
+            Client(client_number="C000005", legal_name="Gemeente Utrect"),
+        ]
+    )
+    session.commit()
+    log_in(client, "olivia")
+
+    page = BeautifulSoup(
+        client.get("/admin/duplicates", params={"client": "c000005", "min_score": "80"}).text,
+        "html.parser",
+    )
+    [group] = page.select("[data-testid=duplicate-group]")
+    assert {r["data-number"] for r in group.select("[data-testid=group-client]")} == {
+        "C000004",
+        "C000005",
+    }
+    none = BeautifulSoup(
+        client.get("/admin/duplicates", params={"client": "C000999"}).text, "html.parser"
+    )
+    assert none.select_one("[data-testid=no-duplicates]") is not None
+
+
+def test_a_wrong_siret_is_refused_on_the_edit_form_and_kept(
+    client: TestClient, personas: Personas, session: Session
+) -> None:
+    _source, target = _clients(session)
+    log_in(client, "olivia")
+    form = BeautifulSoup(client.get(f"/admin/clients/edit?pk={target.id}").text, "html.parser")
+    data = {
+        i["name"]: i.get("value", "")
+        for i in form.select("form input[name]")
+        if i.get("type") != "checkbox"
+    }
+    data.update(identifier="214 301 376 00016")
+
+    response = client.post(f"/admin/clients/edit?pk={target.id}", data=data)
+
+    soup = BeautifulSoup(response.text, "html.parser")
+    assert "check character" in soup.select_one("#identifier-error").text
+    assert soup.select_one("#identifier")["value"] == "214 301 376 00016"
+    assert fresh(session).get_one(Client, target.id).identifier is None

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
-from models import AuditEvent, Member, MemberState, Operator
+from models import AuditEvent, Client, Member, MemberState, Operator
 from tests.conftest import Personas, htmx_headers, log_in
 from tests.helpers import fresh
 
@@ -84,6 +84,10 @@ def test_nobody_can_edit_or_create_an_audit_event_through_the_console(
         "/admin/_api/members/relation-lookup",
         "/admin/do/members/1/validate",
         "/admin/outbox/list",
+        "/admin/duplicates",
+        "/admin/intake",
+        "/admin/clients/1/targets?target=C",
+        "/admin/clients/detail?pk=1",
     ],
 )
 def test_a_request_without_a_session_gets_no_data(
@@ -205,3 +209,15 @@ def test_every_row_action_refuses_a_post_without_the_csrf_token(
 
     assert response.status_code == 403
     assert 'data-testid="csrf-refused"' in response.text
+
+
+@pytest.mark.parametrize("url", ["/admin/intake", "/admin/register"])
+def test_a_form_page_refuses_a_post_without_the_csrf_token(
+    client: TestClient, personas: Personas, session: Session, url: str
+) -> None:
+    log_in(client, "olivia")
+
+    response = client.post(url, data={"legal_name": "Mairie de Brest"})
+
+    assert response.status_code == 403
+    assert fresh(session).scalar(select(Client)) is None
