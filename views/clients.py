@@ -216,7 +216,7 @@ class ClientView(SportelloModelView):
             request,
             self.key,
             _("%(number)s is deleted; the audit trail keeps its record.") % {"number": number},
-            "",
+            None,  # the record is gone
         )
 
 

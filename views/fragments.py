@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette_admin.contrib.sqla import ModelView
-from starlette_admin.flash import flash
+from starlette_admin.flash import flash, get_flashed_messages
 from starlette_admin.types import RequestAction
 
 from actions.errors import Refused
@@ -65,6 +65,8 @@ def environment(request: Request) -> Environment:
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     """Render a fragment alone (htmx) or inside the page layout (plain browser)."""
     context.setdefault("as_page", not is_htmx(request))
+    if context["as_page"]:  # a page shows the messages flashed for it, like the admin's own
+        context.setdefault("flashed_messages", get_flashed_messages(request))
     html = environment(request).get_template(template).render({"request": request, **context})
     return HTMLResponse(html, status_code=status_code)
 
@@ -110,7 +112,13 @@ def done(request: Request, key: str, message: str, row_html: str | None) -> Resp
         flash(request, message, "success")
         return RedirectResponse(request.url_for("admin:list", key=key), status_code=303)
     if any(page in request.headers.get("hx-current-url", "") for page in RELOADED_PAGES):
-        # From a record's page or the duplicate finder: reload it, so it shows the new state.
+        # From a record's page or the duplicate finder: reload it, so it shows the new state;
+        # a record that is gone (row_html is None) cannot be shown again: go to its list.
         flash(request, message, "success")
+        if row_html is None:
+            return Response(
+                status_code=200,
+                headers={"HX-Redirect": str(request.url_for("admin:list", key=key))},
+            )
         return Response(status_code=200, headers={"HX-Refresh": "true"})
-    return render(request, "_row_outcome.html", message=message, row_html=row_html)
+    return render(request, "_row_outcome.html", message=message, row_html=row_html or "")

@@ -120,7 +120,7 @@ def test_the_target_box_suggests_clients_by_number_or_name(
 def test_the_duplicate_finder_page_groups_pairs_with_a_merge_on_each(
     client: TestClient, personas: Personas, session: Session
 ) -> None:
-    source, target = _clients(session)
+    _clients(session)
     session.add_all(
         [
             Client(client_number="C000003", legal_name="MAIRIE DE TOULON OUEST"),

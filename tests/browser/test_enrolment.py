@@ -1,0 +1,51 @@
+"""Seed 001, trainings: enrolling a trainee again in a training of the same type cancels the
+earlier enrolment; once one is validated, a new one of that type is refused with the reason.
+The trainee's address is fresh, so the scenario also runs against a demo instance."""
+
+from __future__ import annotations
+
+import secrets
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import Console
+
+
+def _enrol(page: Page, console: Console, row: int, name: str, email: str) -> None:
+    page.goto(f"{console.url}/admin/trainings/list?q=First aid")
+    page.locator("tr[data-sa-pk]:has-text('First aid') [data-testid^=enrol-]").nth(row).click()
+    panel = page.get_by_test_id("action-panel")
+    panel.get_by_test_id("trainee-name").fill(name)
+    panel.get_by_test_id("trainee-email").fill(email)
+    panel.get_by_test_id("confirm").click()
+
+
+def _states(page: Page, console: Console, email: str) -> list[str]:
+    page.goto(f"{console.url}/admin/enrollments/list?q={email}")
+    expect(page.locator("tr[data-sa-pk]").first).to_be_visible()
+    return [
+        s.get_attribute("data-state") or ""
+        for s in page.locator("tr[data-sa-pk] td[data-column=state] [data-state]").all()
+    ]
+
+
+def test_enrol_a_trainee_twice_in_the_same_type(page: Page, console: Console) -> None:
+    email = f"trainee.{secrets.token_hex(3)}@example.fr"
+    console.login(page, "demo-operator")
+
+    _enrol(page, console, 0, "Claire Dubois", email)
+    expect(page.get_by_test_id("outcome")).to_contain_text("Claire Dubois is enrolled")
+    _enrol(page, console, 1, "Claire Dubois", email)
+    expect(page.get_by_test_id("outcome")).to_contain_text("Claire Dubois is enrolled")
+
+    assert _states(page, console, email) == ["pending", "cancelled"]  # newest first
+
+    page.locator("[data-testid^=validate-enrollment-]").first.click()
+    page.get_by_test_id("action-panel").get_by_test_id("confirm").click()
+    expect(page.get_by_test_id("outcome")).to_contain_text("validated")
+
+    _enrol(page, console, 0, "Claire Dubois", email)
+    panel = page.get_by_test_id("action-panel")
+    expect(panel.get_by_test_id("refusal")).to_contain_text("already validated")
+    expect(panel.get_by_test_id("trainee-email")).to_have_value(email)
+    assert _states(page, console, email) == ["validated", "cancelled"]
