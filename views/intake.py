@@ -3,6 +3,8 @@ belongs to, or creates the client and mails its number."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -45,7 +47,7 @@ def menu_link() -> Link:
     )
 
 
-def _form(request: Request, values: dict[str, str], **context: object) -> Response:
+def _form(request: Request, values: dict[str, str], **context: Any) -> Response:
     return render(
         request,
         "intake_form.html",
