@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 import threading
+from typing import Any
 
 import click
 from starlette.applications import Starlette
@@ -216,6 +217,59 @@ def duplicates_clients(output: str, min_score: int) -> None:
         "scored",
         err=True,
     )
+
+
+@cli.command("import-requests")
+@click.argument("path", type=click.File("r", encoding="utf-8-sig"))
+def import_requests(path: Any) -> None:
+    """Record client requests from a CSV file through intake, one transaction per line.
+
+    Columns: legal_name (required), identifier, client_number, kind, description,
+    requester_email, language. Exit 1 when a line was refused; the others are kept."""
+    import csv
+
+    from actions.context import Actor
+    from actions.errors import Refused
+    from actions.intake import Request, intake
+    from admin.db import make_engine, make_sessionmaker
+    from models import ClientOrigin, EventKind
+
+    settings = settings_or_exit(demo=True)
+    factory = make_sessionmaker(make_engine(settings.database_url))
+    actor = Actor.system("import")
+    refused = 0
+    for line, row in enumerate(csv.DictReader(path), start=2):
+        values = {k.strip(): (v or "").strip() for k, v in row.items() if k}
+        with factory() as session:
+            try:
+                kind = EventKind(values.get("kind") or EventKind.OTHER.value)
+                result = intake(
+                    session,
+                    actor,
+                    Request(
+                        legal_name=values.get("legal_name", ""),
+                        kind=kind,
+                        description=values.get("description", ""),
+                        identifier=values.get("identifier") or None,
+                        client_number=values.get("client_number") or None,
+                        requester_email=values.get("requester_email") or None,
+                        language=values.get("language") or "fr",
+                        origin=ClientOrigin.IMPORT,
+                    ),
+                )
+                session.commit()
+            except ValueError:
+                refused += 1
+                click.echo(f"line {line}: refused: unknown kind {values.get('kind')!r}", err=True)
+                continue
+            except Refused as refusal:
+                session.commit()  # the refusal's audit event, nothing else
+                refused += 1
+                click.echo(f"line {line}: refused: {refusal}", err=True)
+                continue
+            click.echo(f"line {line}: {result.client.client_number} ({result.matched_by})")
+    if refused:
+        sys.exit(1)
 
 
 @cli.group()

@@ -29,6 +29,7 @@ class Request:
     client_number: str | None = None
     requester_email: str | None = None
     language: str = "fr"
+    origin: ClientOrigin = ClientOrigin.INTAKE  # IMPORT for requests read from a file
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ def intake(
                 legal_name=request.legal_name.strip(),
                 identifier=identifier,
                 email=email,
-                origin=ClientOrigin.INTAKE,
+                origin=request.origin,
             )
             session.add(client)
             session.flush()

@@ -15,7 +15,18 @@ from sqlalchemy.orm import Session
 
 from actions.duplicates import find_duplicates
 from actions.passwords import verify_password
-from models import Enrollment, LoginAccount, Member, MemberState, Operator, Organization
+from models import (
+    Client,
+    ClientEvent,
+    ClientOrigin,
+    Enrollment,
+    LoginAccount,
+    Member,
+    MemberState,
+    Operator,
+    Organization,
+    OutboxMessage,
+)
 from tests.conftest import SECRET_KEY, SmtpServer, free_port, make_member
 from tests.helpers import fresh
 
@@ -198,3 +209,29 @@ def test_duplicates_clients_prints_one_pair_per_line(
         }
     assert ("C1", "C3", "certain") in pairs and ("C1", "C2", "probable") in pairs
     assert "candidate pairs scored" in result.stderr
+
+
+def test_import_requests_records_each_line_through_intake(
+    database_url: str, session: Session, tmp_path: Path
+) -> None:
+    requests = tmp_path / "requests.csv"
+    requests.write_text(
+        "legal_name,identifier,client_number,kind,description,requester_email,language\n"
+        "Mairie de Brest,214 301 376 00015,,event_cover,Marché de Noël,accueil@brest.example.fr,fr\n"
+        "MAIRIE DE BREST SARL,,,training_request,Premiers secours,,fr\n"
+        "Ville de Brest,21430137600016,,other,,,fr\n"
+        "Comune di Roma,IT00743110157,,kind of its own,,,it\n",
+        encoding="utf-8",
+    )
+
+    result = run(database_url, "import-requests", str(requests))
+
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == ["line 2: C000001 (new)", "line 3: C000001 (name)"]
+    assert "line 4: refused: The SIRET or VAT number" in result.stderr
+    assert "line 5: refused: unknown kind" in result.stderr
+    fresh(session)
+    [client] = session.scalars(select(Client)).all()
+    assert client.origin == ClientOrigin.IMPORT
+    assert session.scalar(select(func.count(ClientEvent.id))) == 2
+    assert session.scalar(select(func.count(OutboxMessage.id))) == 1  # its number, mailed once
