@@ -49,3 +49,25 @@ def test_enrol_a_trainee_twice_in_the_same_type(page: Page, console: Console) ->
     expect(panel.get_by_test_id("refusal")).to_contain_text("already validated")
     expect(panel.get_by_test_id("trainee-email")).to_have_value(email)
     assert _states(page, console, email) == ["validated", "cancelled"]
+
+
+def test_a_lost_confirmation_is_resent_to_the_corrected_address(
+    page: Page, console: Console
+) -> None:
+    tag = secrets.token_hex(3)
+    typo, corrected = f"marc.{tag}@exmaple.fr", f"marc.{tag}@example.fr"
+    console.login(page, "demo-operator")
+    _enrol(page, console, 0, "Marc Leroy", typo)
+    expect(page.get_by_test_id("outcome")).to_contain_text("Marc Leroy is enrolled")
+    console.wait_until_sent(page, typo)  # sent, to an address that does not exist
+
+    page.locator("[data-testid^=resend-]").first.click()
+    panel = page.get_by_test_id("action-panel")
+    panel.get_by_test_id("recipient").fill(corrected)
+    panel.get_by_test_id("confirm").click()
+    expect(page.get_by_test_id("outcome")).to_be_visible()
+
+    console.wait_until_sent(page, corrected)
+    if console.mailbox is not None:
+        [mail] = [m for m in console.mailbox.wait_for(1) if m["To"] == corrected]
+        assert "Marc Leroy" in mail.get_payload(decode=True).decode()
