@@ -1,9 +1,12 @@
-"""The one-box lookup: find a member or a login account from whatever the caller reads out.
+"""The one-box lookup: find a member, a login account or a client from whatever the caller
+reads out.
 
 Each kind of query is answered by an index, never by scanning: an e-mail by lower(email),
 a mobile by its E.164 form, a tax code by its compact form, a card number by the card or
 the library's ISIL + card username, a username by lower(username), a name by a prefix range
-on the normalised "last first" or "first last" name. Identifier matches come before name matches.
+on the normalised "last first" or "first last" name; a client by its number, its SIRET/VAT
+key or a prefix range on its normalised legal name. Identifier matches come before name
+matches.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from admin.i18n import N_
-from models import LoginAccount, Member, Organization
+from models import Client, LoginAccount, Member, Organization
+from models.client import company_key, identifier_key
 from models.member import search_key
 
 LIMIT = 8
@@ -25,14 +29,24 @@ TAX_CODE = re.compile(r"^[A-Z0-9]{16}$")
 
 @dataclass(frozen=True)
 class Hit:
-    kind: str  # "member" or "login_account"
+    kind: str  # "member", "login_account" or "client"
     id: int
     label: str
     detail: str
     matched: str  # what matched: one of MATCHED
 
 
-MATCHED = (N_("e-mail"), N_("mobile"), N_("tax code"), N_("card"), N_("username"), N_("name"))
+MATCHED = (
+    N_("e-mail"),
+    N_("mobile"),
+    N_("tax code"),
+    N_("card"),
+    N_("username"),
+    N_("name"),
+    N_("client number"),
+    N_("SIRET/VAT"),
+    N_("legal name"),
+)
 
 
 def lookup(session: Session, query: str, *, country: str = "IT", limit: int = LIMIT) -> list[Hit]:
@@ -40,7 +54,16 @@ def lookup(session: Session, query: str, *, country: str = "IT", limit: int = LI
     if len(text) < 2:
         return []
     hits: list[Hit] = []
-    for finder in (_by_email, _by_mobile, _by_tax_code, _by_card_or_username, _by_name):
+    finders = (
+        _by_email,
+        _by_mobile,
+        _by_tax_code,
+        _by_client_identifier,
+        _by_card_or_username,
+        _by_name,
+        _by_legal_name,
+    )
+    for finder in finders:
         for hit in finder(session, text, country, limit):
             if (hit.kind, hit.id) not in {(h.kind, h.id) for h in hits}:
                 hits.append(hit)
@@ -127,3 +150,36 @@ def _by_name(session: Session, text: str, _country: str, limit: int) -> list[Hit
             select(Member).where(column >= key, column < key + "\x7f").order_by(column).limit(limit)
         ).all()
     return [_member_hit(m, "name") for m in dict.fromkeys(found)][:limit]
+
+
+def _client_hit(client: Client, matched: str) -> Hit:
+    detail = " · ".join(p for p in (client.client_number, client.identifier, client.email) if p)
+    return Hit("client", client.id, client.legal_name, detail, matched)
+
+
+def _by_client_identifier(session: Session, text: str, _country: str, limit: int) -> list[Hit]:
+    """A client number (C000123, in any case) or a SIRET/VAT number typed in any form."""
+    number = text.replace(" ", "").upper()
+    by_number = session.scalars(select(Client).where(Client.client_number == number)).all()
+    key = identifier_key(text)
+    by_identifier = (
+        session.scalars(select(Client).where(Client.identifier_key == key).limit(limit)).all()
+        if key and any(c.isdigit() for c in key)
+        else []
+    )
+    return [_client_hit(c, "client number") for c in by_number] + [
+        _client_hit(c, "SIRET/VAT") for c in by_identifier
+    ]
+
+
+def _by_legal_name(session: Session, text: str, _country: str, limit: int) -> list[Hit]:
+    key = company_key(text)
+    if len(key) < 2 or any(c.isdigit() for c in key):
+        return []
+    clients = session.scalars(
+        select(Client)
+        .where(Client.name_key >= key, Client.name_key < key + "\x7f")
+        .order_by(Client.name_key)
+        .limit(limit)
+    )
+    return [_client_hit(c, "legal name") for c in clients]

@@ -11,7 +11,7 @@ from admin.auth import has_role
 from models import Role
 from views.fragments import call, forbidden, render
 
-VIEW_KEYS = {"member": "members", "login_account": "login_accounts"}
+VIEW_KEYS = {"member": "members", "login_account": "login_accounts", "client": "clients"}
 
 
 def hit_url(request: Request, hit: Hit) -> str:

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from actions.lookup import lookup
-from models import LoginAccount, Member, Organization
+from models import Client, LoginAccount, Member, Organization
 from tests.conftest import make_member
 
 
@@ -101,3 +101,37 @@ def test_nothing_matching_finds_nothing(
     session: Session, people: dict[str, Member], query: str
 ) -> None:
     assert lookup(session, query) == []
+
+
+@pytest.fixture
+def clients(session: Session) -> list[Client]:
+    found = [
+        Client(client_number="C000001", legal_name="Mairie de Toulon", identifier="21430137600015"),
+        Client(client_number="C000002", legal_name="Société Générale S.A."),
+        Client(client_number="C000003", legal_name="Comune di Roma", identifier="IT00743110157"),
+    ]
+    session.add_all(found)
+    session.commit()
+    return found
+
+
+@pytest.mark.parametrize(
+    ("typed", "number", "matched"),
+    [
+        ("C000002", "C000002", "client number"),
+        ("c000002", "C000002", "client number"),
+        ("214 301 376 00015", "C000001", "SIRET/VAT"),
+        ("00743110157", "C000003", "SIRET/VAT"),  # without its country prefix
+        ("societe gen", "C000002", "legal name"),
+        ("MAIRIE DE TOU", "C000001", "legal name"),
+    ],
+)
+def test_a_client_is_found_by_number_identifier_or_legal_name(
+    session: Session, clients: list[Client], typed: str, number: str, matched: str
+) -> None:
+    [hit] = [h for h in lookup(session, typed) if h.kind == "client"]
+    assert (hit.detail.split(" · ")[0], hit.matched) == (number, matched)
+
+
+def test_a_persons_name_finds_no_client(session: Session, clients: list[Client]) -> None:
+    assert [h for h in lookup(session, "Mario") if h.kind == "client"] == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import Page, expect
 
 from admin.demo import demo_tax_code
@@ -32,3 +34,16 @@ def test_a_lower_case_tax_code_and_enter_open_the_member(page: Page, console: Co
 
     expect(page).to_have_url(f"{console.url}/admin/members/detail?pk={MEMBER_NUMBER + 1}")
     expect(page.get_by_text(code).first).to_be_visible()
+
+
+def test_a_siret_read_with_spaces_and_enter_open_the_client(page: Page, console: Console) -> None:
+    console.login(page, "demo-operator")
+
+    page.get_by_test_id("lookup").fill("214 301 376 00015")  # the demo's Mairie de Toulon
+    hit = page.get_by_test_id("lookup-hit").first
+    expect(hit).to_have_attribute("data-kind", "client")
+    expect(hit).to_contain_text("SIRET/VAT")
+    page.get_by_test_id("lookup").press("Enter")
+
+    expect(page).to_have_url(re.compile(r"/admin/clients/detail\?pk=\d+$"))
+    expect(page.get_by_test_id("client-events")).to_be_visible()
