@@ -20,17 +20,17 @@ from models import (
     Client,
     ClientEvent,
     ClientOrigin,
+    CredentialPolicy,
     Enrollment,
     EnrollmentState,
     EventKind,
-    Training,
-    CredentialPolicy,
     LoginAccount,
     Member,
     MemberState,
     Operator,
     Organization,
     Role,
+    Training,
 )
 
 ACTOR = Actor.system("demo-data")
