@@ -21,21 +21,35 @@ from starlette_admin.contrib.sqla import Admin
 from starlette_admin.i18n import I18nConfig
 from starlette_admin.security.csrf import CSRFMiddleware
 
-from actions import diagnosis, merge_clients, outbox
+from actions import diagnosis, merge_clients, outbox, tickets
 from admin import i18n
 from admin.auth import OperatorAuthProvider
 from admin.db import make_engine, make_sessionmaker
 from admin.middleware import RequestContextMiddleware, TranslatedCSRFMiddleware
 from admin.settings import ROOT, Settings
-from views import clients, duplicates, intake, lookup, register, reset_page, row_actions
+from views import (
+    access_requests,
+    clients,
+    duplicates,
+    intake,
+    knowledge,
+    lookup,
+    register,
+    reset_page,
+    row_actions,
+    ticket_open,
+)
+from views.access_requests import AccessRequestView
 from views.audit import AuditView
 from views.base import SportelloModelView
 from views.clients import ClientEventView, ClientView
+from views.knowledge import KnowledgeArticleView
 from views.login_accounts import LoginAccountView
 from views.members import MemberView, ValidationQueueView
 from views.operators import OperatorView
 from views.organizations import OrganizationView
 from views.outbox import OutboxView
+from views.tickets import MyTicketsView, OverdueTicketsView, TicketView, UnassignedTicketsView
 from views.trainings import EnrollmentView, TrainingView
 
 log = logging.getLogger("sportello")
@@ -77,6 +91,12 @@ def build_app(
         TrainingView(),
         EnrollmentView(),
         OrganizationView(),
+        TicketView(),
+        MyTicketsView(),
+        UnassignedTicketsView(),
+        OverdueTicketsView(),
+        AccessRequestView(),
+        KnowledgeArticleView(),
         OutboxView(),
         AuditView(),
         OperatorView(),
@@ -86,6 +106,9 @@ def build_app(
     admin.add_view(register.menu_link())
     admin.add_view(intake.menu_link())
     admin.add_view(duplicates.menu_link())
+    admin.add_view(knowledge.menu_link())
+    admin.add_view(ticket_open.menu_link())
+    admin.add_view(access_requests.menu_link())
     admin.routes[0:0] = [
         row_actions.route(views),
         *lookup.routes(),
@@ -93,12 +116,16 @@ def build_app(
         *intake.routes(),
         *duplicates.routes(),
         *clients.routes(),
+        *knowledge.routes(),
+        *ticket_open.routes(),
+        *access_requests.routes(),
     ]
 
     app = Starlette(
         routes=[
             Route("/", lambda request: RedirectResponse("/admin/")),
             *reset_page.routes(),
+            *access_requests.public_routes(),
             Mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static"),
         ],
         middleware=[Middleware(RequestContextMiddleware)],
@@ -107,6 +134,7 @@ def build_app(
     admin.mount_to(app)
     admin.templates.env.globals["diagnose"] = diagnosis.findings
     admin.templates.env.globals["client_history"] = merge_clients.history_of
+    admin.templates.env.globals["ticket_timeline"] = tickets.timeline_of
     for state in (app.state, admin.app.state):
         state.settings = settings
         state.templates = admin.templates

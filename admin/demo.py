@@ -13,10 +13,16 @@ from sqlalchemy.orm import Session
 from stdnum.it import codicefiscale
 
 from actions.context import Actor
+from actions.knowledge import search
 from actions.operators import create_operator
+from actions.passwords import hash_password
+from actions.tickets import TARGETS
 from admin.settings import DATA_DIR
 from models import (
+    AccessRequest,
+    AccessRequestKind,
     AccountState,
+    ArticleAudience,
     Client,
     ClientEvent,
     ClientOrigin,
@@ -24,12 +30,19 @@ from models import (
     Enrollment,
     EnrollmentState,
     EventKind,
+    KnowledgeArticle,
     LoginAccount,
     Member,
     MemberState,
     Operator,
     Organization,
     Role,
+    SearchLog,
+    Ticket,
+    TicketComment,
+    TicketPriority,
+    TicketSource,
+    TicketState,
     Training,
 )
 
@@ -156,6 +169,9 @@ def load_demo_data(session: Session, password: str, members: int = 60) -> DemoRe
     )
     report.created["clients"] = _clients(session)
     report.created["trainings"] = _trainings(session)
+    report.created["articles"] = _knowledge(session)
+    report.created["portal companies"] = _portal_companies(session, password)
+    report.created["tickets"] = _tickets(session)
     return report
 
 
@@ -324,3 +340,267 @@ def _trainings(session: Session) -> int:
             )
         )
     return len(trainings)
+
+
+# Knowledge base (seed 002): two product lines, articles in the desk's four languages, some
+# for resellers only; and the searches of the last days, for "frequent searches".
+PRODUCTS = {
+    "Payroll Cloud": "Payroll",
+    "Payroll Desktop": "Payroll",
+    "Accounting Cloud": "Accounting",
+    "E-invoicing": "Accounting",
+}
+ARTICLES = [  # language, product, resellers only, title, body (Markdown)
+    (
+        "it",
+        "Payroll Cloud",
+        False,
+        "Stampare il cedolino in PDF",
+        "Dal menu **Cedolini** scegliere il mese, poi *Stampa* → *PDF*.\n\n"
+        "Se il PDF è vuoto, verificare che il mese sia **chiuso** "
+        "(vedi «Chiusura del mese paghe»).",
+    ),
+    (
+        "it",
+        "Payroll Desktop",
+        False,
+        "Chiusura del mese paghe",
+        "Ordine delle operazioni:\n\n1. elaborare i cedolini;\n2. controllare il riepilogo;\n"
+        "3. chiudere il mese da *Utilità* → *Chiusura mese*.\n\n"
+        "Dopo la chiusura il cedolino si stampa anche in PDF.",
+    ),
+    (
+        "it",
+        "E-invoicing",
+        False,
+        "Fattura elettronica scartata dallo SdI (codice 00404)",
+        "Lo scarto **00404** indica una fattura duplicata: stesso numero, data e partita IVA "
+        "del cedente. Correggere il numero e inviare di nuovo.",
+    ),
+    (
+        "it",
+        "Accounting Cloud",
+        True,
+        "Rivenditori: attivare la licenza di un cliente",
+        "Dal portale partner, *Clienti* → *Licenze* → **Attiva**. Il codice di attivazione "
+        "arriva al cliente per e-mail.\n\n> Riservato ai rivenditori: non leggerlo al cliente.",
+    ),
+    (
+        "fr",
+        "Payroll Cloud",
+        False,
+        "Imprimer le bulletin de paie en PDF",
+        "Menu **Bulletins**, choisir le mois, puis *Imprimer* → *PDF*. Un PDF vide signifie "
+        "que le mois n'est pas encore **clôturé**.",
+    ),
+    (
+        "fr",
+        "E-invoicing",
+        False,
+        "Facture électronique rejetée : que faire ?",
+        "Un rejet pour doublon signifie que le numéro de facture a déjà été envoyé. "
+        "Corriger le numéro, puis envoyer de nouveau.",
+    ),
+    (
+        "fr",
+        "Accounting Cloud",
+        True,
+        "Revendeurs : transférer une licence",
+        "Depuis le portail partenaire, *Clients* → *Licences* → **Transférer**. "
+        "Le client d'origine perd l'accès à la fin du mois.",
+    ),
+    (
+        "nl",
+        "Payroll Cloud",
+        False,
+        "Loonstrook afdrukken als PDF",
+        "Kies in het menu **Loonstroken** de maand en daarna *Afdrukken* → *PDF*. "
+        "Een lege PDF betekent dat de maand nog niet is **afgesloten**.",
+    ),
+    (
+        "nl",
+        "Accounting Cloud",
+        False,
+        "Btw-aangifte voorbereiden",
+        "Controleer eerst alle boekingen van het kwartaal; daarna *Btw* → *Aangifte* → "
+        "**Voorbereiden**. Zie ook de [handleiding](https://example.org/handleiding-btw).",
+    ),
+    (
+        "en",
+        "Payroll Cloud",
+        False,
+        "Print a payslip as PDF",
+        "In **Payslips**, choose the month, then *Print* → *PDF*. An empty PDF means the "
+        "month is not **closed** yet: close it first.",
+    ),
+    (
+        "en",
+        "E-invoicing",
+        False,
+        "E-invoice rejected as a duplicate",
+        "A rejection for a duplicate means the invoice number, date and VAT number were "
+        "already sent. Correct the number and send the invoice again.",
+    ),
+    (
+        "en",
+        "Accounting Cloud",
+        True,
+        "Resellers: transfer a licence to another customer",
+        "In the partner portal, *Customers* → *Licences* → **Transfer**. The first customer "
+        "keeps access until the end of the month.\n\n| Step | Who |\n|---|---|\n"
+        "| Transfer | reseller |\n| Confirm | new customer |",
+    ),
+]
+SEARCHES = [  # days ago, words, language, audience
+    (1, "cedolino PDF", "it", "public"),
+    (2, "Cedolino  pdf", "it", "public"),
+    (3, "cedolino pdf", "it", "public"),
+    (1, "fattura scartata", "it", "public"),
+    (4, "Fattura scartata", "it", "public"),
+    (2, "licenza", "it", "resellers"),
+    (1, "payslip", "en", "public"),
+    (5, "payslip PDF", "en", "public"),
+    (6, "payslip", "en", "public"),
+    (3, "bulletin de paie", "fr", "public"),
+]
+
+
+def _knowledge(session: Session) -> int:
+    if session.scalar(select(KnowledgeArticle.id).limit(1)) is not None:
+        return 0
+    for language, product, resellers, title, body in ARTICLES:
+        session.add(
+            KnowledgeArticle(
+                title=title,
+                body=body,
+                product_line=PRODUCTS[product],
+                product=product,
+                audience=ArticleAudience.RESELLERS if resellers else ArticleAudience.PUBLIC,
+                language=language,
+            )
+        )
+    session.flush()  # the full-text index is filled as the rows are inserted
+    now = dt.datetime.now(dt.UTC)
+    for days, words, language, audience in SEARCHES:
+        result = search(
+            session, words, language=language, audience=audience, operator_username="demo-operator"
+        )
+        session.get_one(SearchLog, result.search_log_id).created_at = now - dt.timedelta(days=days)
+    return len(ARTICLES)
+
+
+# Support portal (seed 002): a registered company with its administrator, one not yet
+# registered (its access code can be mailed), tickets in every state, open access requests.
+PORTAL_ADMIN_TAX_CODE = "BNCGLI80A41H501C"
+PORTAL_COMPANIES = [  # name, VAT, address on file, registered
+    ("Gestionali Bianchi S.r.l.", "04123450019", "amministrazione@gestionali.example.it", True),
+    ("Studio Verdi Associati", "05123450016", "segreteria@studioverdi.example.it", False),
+]
+TICKETS = [  # subject, state, priority, hours ago, assigned to demo-operator, search
+    ("Stampa dei cedolini bloccata", TicketState.NEW, TicketPriority.NORMAL, 1, False, "stampa"),
+    ("Errore all'invio F24", TicketState.OPEN, TicketPriority.HIGH, 3, True, None),
+    ("Licenza scaduta dopo il rinnovo", TicketState.WAITING, TicketPriority.NORMAL, 20, True, None),
+    ("Import del bilancio molto lento", TicketState.OPEN, TicketPriority.URGENT, 30, False, None),
+    ("Password dimenticata del portale", TicketState.RESOLVED, TicketPriority.LOW, 50, True, None),
+]
+
+
+def _portal_companies(session: Session, password: str) -> int:
+    created = 0
+    for name, vat, email, registered in PORTAL_COMPANIES:
+        if session.scalar(select(Organization).where(Organization.vat_number == vat)):
+            continue
+        company = Organization(name=name, vat_number=vat, email=email, country="IT")
+        session.add(company)
+        created += 1
+        if not registered:
+            continue
+        administrator = Member(
+            organization=company,
+            first_name="Giulia",
+            last_name="Bianchi",
+            tax_code=PORTAL_ADMIN_TAX_CODE,
+            email="giulia.bianchi@gestionali.example.it",
+            state=MemberState.VALIDATED,
+        )
+        session.add(administrator)
+        session.add(
+            LoginAccount(
+                organization=company,
+                member=administrator,
+                username="giulia.bianchi",
+                login_email=administrator.email,
+                secret_hash=hash_password(password),
+                secret_kind=CredentialPolicy.PASSWORD,
+                state=AccountState.ACTIVE,
+            )
+        )
+        session.flush()
+        company.administrator_id = administrator.id
+        company.registered_at = dt.datetime.now(dt.UTC) - dt.timedelta(days=90)
+        session.add_all(
+            [
+                AccessRequest(
+                    kind=AccessRequestKind.JOIN,
+                    organization_id=company.id,
+                    vat_number=vat,
+                    requester_name="Marco Gialli",
+                    requester_email="marco.gialli@gestionali.example.it",
+                    tax_code="GLLMRC80A01H501O",
+                    outcome="waiting for the administrator",
+                ),
+                AccessRequest(
+                    kind=AccessRequestKind.USERNAME,
+                    requester_email="chi.sono@example.it",
+                    tax_code="RSSMRA85T10A562S",
+                    outcome="no match: contact requested",
+                ),
+            ]
+        )
+    return created
+
+
+def _tickets(session: Session) -> int:
+    if session.scalar(select(Ticket.id).limit(1)) is not None:
+        return 0
+    now = dt.datetime.now(dt.UTC)
+    operator = session.scalar(select(Operator).where(Operator.username == "demo-operator"))
+    company = session.scalar(select(Organization).where(Organization.vat_number == "04123450019"))
+    for index, (subject, state, priority, hours, mine, query) in enumerate(TICKETS, start=1):
+        opened = now - dt.timedelta(hours=hours)
+        first, resolution = TARGETS[priority]
+        ticket = Ticket(
+            number=f"T{index:06d}",
+            organization_id=company.id if company else None,
+            requester_name="Giulia Bianchi",
+            requester_email="giulia.bianchi@gestionali.example.it",
+            product_line="Paghe",
+            product="Cedolini",
+            subject=subject,
+            description=subject,
+            state=state,
+            priority=priority,
+            assignee_id=operator.id if operator and mine else None,
+            source=TicketSource.SEARCH if query else TicketSource.OPERATOR,
+            search_query=query,
+            search_article_ids=[] if query else None,
+            created_at=opened,
+            first_response_due_at=opened + first,
+            resolution_due_at=opened + resolution,
+            waiting_since=now - dt.timedelta(hours=2) if state == TicketState.WAITING else None,
+            resolved_at=now if state == TicketState.RESOLVED else None,
+        )
+        session.add(ticket)
+        if state in (TicketState.WAITING, TicketState.RESOLVED):
+            session.flush()
+            ticket.first_responded_at = opened + dt.timedelta(hours=1)
+            session.add(
+                TicketComment(
+                    ticket_id=ticket.id,
+                    author="demo-operator",
+                    body="Può inviarci la schermata dell'errore?",
+                    public=True,
+                    created_at=opened + dt.timedelta(hours=1),
+                )
+            )
+    return len(TICKETS)

@@ -62,7 +62,9 @@ class Member(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
-    organization: Mapped[Organization] = relationship(lazy="joined", innerjoin=True)
+    organization: Mapped[Organization] = relationship(
+        lazy="joined", innerjoin=True, foreign_keys=[organization_id]
+    )
     login_account: Mapped[LoginAccount | None] = relationship(
         back_populates="member", lazy="select"
     )

@@ -26,6 +26,8 @@ from models import (
     Operator,
     Organization,
     OutboxMessage,
+    Ticket,
+    TicketState,
 )
 from tests.conftest import SECRET_KEY, SmtpServer, free_port, make_member
 from tests.helpers import fresh
@@ -96,13 +98,16 @@ def test_demo_data_is_idempotent(database_url: str, session: Session) -> None:
 
     assert first.returncode == second.returncode == 0, first.stderr
     assert (
-        "0 operators, 0 organizations, 0 members, 0 login accounts, 0 clients, 0 trainings created"
-        in second.stdout
+        "0 operators, 0 organizations, 0 members, 0 login accounts, 0 clients, 0 trainings, "
+        "0 articles, 0 portal companies, 0 tickets created" in second.stdout
     )
     fresh(session)
-    assert session.scalar(select(func.count(Member.id))) == 60
-    assert session.scalar(select(func.count(Organization.id))) == 3
-    assert session.scalar(select(func.count(LoginAccount.id))) == 6
+    assert session.scalar(select(func.count(Member.id))) == 60 + 1  # the portal administrator
+    assert session.scalar(select(func.count(Organization.id))) == 3 + 2  # the portal companies
+    assert session.scalar(select(func.count(LoginAccount.id))) == 6 + 1
+    assert {t.state for t in session.scalars(select(Ticket))} == set(TicketState) - {
+        TicketState.CLOSED
+    }
     states = set(session.scalars(select(Member.state)))
     assert states == set(MemberState)
     assert session.scalar(select(func.count(Member.id)).where(Member.email.is_(None))) > 0

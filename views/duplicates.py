@@ -13,7 +13,7 @@ from actions.duplicates import MIN_SCORE
 from admin.auth import has_role
 from admin.i18n import N_, lazy_gettext
 from models import Role
-from views.fragments import call, forbidden, render
+from views.fragments import call, forbidden, operator_link, render
 
 # The finder's reasons and certainties, for translation where they are shown.
 TERMS = (
@@ -26,15 +26,8 @@ TERMS = (
 )
 
 
-class DuplicatesLink(Link):
-    def is_accessible(self, request: Request) -> bool:
-        return has_role(request, Role.OPERATOR)
-
-
 def menu_link() -> Link:
-    return DuplicatesLink(
-        menu_label=lazy_gettext("Duplicate clients"), icon="fa fa-clone", url="/admin/duplicates"
-    )
+    return operator_link(lazy_gettext("Duplicate clients"), "fa fa-clone", "/admin/duplicates")
 
 
 async def page(request: Request) -> Response:

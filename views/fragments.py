@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -15,9 +15,10 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette_admin.contrib.sqla import ModelView
 from starlette_admin.flash import flash, get_flashed_messages
 from starlette_admin.types import RequestAction
+from starlette_admin.views import Link
 
 from actions.errors import Refused
-from admin.auth import has_role
+from admin.auth import actor, has_role
 from admin.i18n import _
 from models import Role
 
@@ -41,6 +42,17 @@ class RowAction:
 
     def shown(self, request: Request, row: dict[str, Any]) -> bool:
         return has_role(request, self.minimum_role) and self.available(row)
+
+
+class OperatorLink(Link):
+    """A menu entry to a page of our own, shown to operators and above."""
+
+    def is_accessible(self, request: Request) -> bool:
+        return has_role(request, Role.OPERATOR)
+
+
+def operator_link(label: str, icon: str, url: str) -> Link:
+    return OperatorLink(menu_label=label, icon=icon, url=url)
 
 
 def is_htmx(request: Request) -> bool:
@@ -99,6 +111,29 @@ def refused(request: Request, refusal: Refused, template: str, **context: Any) -
         response.headers["HX-Retarget"] = "#action-panel"
         response.headers["HX-Reswap"] = "innerHTML"
     return response
+
+
+async def perform(
+    request: Request,
+    view: ModelView,
+    *,
+    template: str,
+    context: Callable[[], Awaitable[dict[str, Any]]],
+    run: Callable[..., Any],
+    subject: str,
+    message: Callable[[Any], str],
+) -> Response:
+    """A row action's POST: `run(session, actor, values)` with what was typed; a refusal
+    puts the form back (`template` with `context()`) with the reason and the values; success
+    answers with the outcome and the row of `context()[subject]`."""
+    form = await request.form()
+    values = {k: str(v) for k, v in form.items() if k != "csrftoken"}
+    try:
+        await call(request, run, actor(request), values)
+    except Refused as refusal:
+        return refused(request, refusal, template, values=values, **(await context()))
+    obj = (await context())[subject]
+    return done(request, str(view.key), message(obj), await list_row(request, view, obj))
 
 
 def forbidden(request: Request) -> HTMLResponse:

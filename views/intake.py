@@ -17,7 +17,7 @@ from admin.auth import actor, has_role
 from admin.i18n import N_, _, lazy_gettext
 from models import EventKind, Role
 from views.clients import KIND_LABELS
-from views.fragments import call, forbidden, render
+from views.fragments import call, forbidden, operator_link, render
 
 FIELDS = (
     "legal_name",
@@ -36,15 +36,8 @@ MATCHED = {
 }
 
 
-class IntakeLink(Link):
-    def is_accessible(self, request: Request) -> bool:
-        return has_role(request, Role.OPERATOR)
-
-
 def menu_link() -> Link:
-    return IntakeLink(
-        menu_label=lazy_gettext("Record a request"), icon="fa fa-inbox", url="/admin/intake"
-    )
+    return operator_link(lazy_gettext("Record a request"), "fa fa-inbox", "/admin/intake")
 
 
 def _form(request: Request, values: dict[str, str], **context: Any) -> Response:

@@ -1,11 +1,21 @@
 from __future__ import annotations
 
-from starlette_admin import EnumField, IntegerField, StringField
+from typing import Any
 
-from actions import personal_data
-from admin.i18n import lazy_gettext
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette_admin import DateTimeField, EmailField, EnumField, HasOne, IntegerField, StringField
+
+from actions import companies, personal_data
+from actions.errors import Refused
+from admin.i18n import N_, _, lazy_gettext
 from models import CredentialPolicy, Organization, Role
 from views.base import SportelloModelView
+from views.fragments import RowAction, call, perform, render
+
+
+def _unregistered_company(row: dict[str, Any]) -> bool:
+    return bool(row.get("vat_number")) and not row.get("registered_at")
 
 
 class OrganizationView(SportelloModelView):
@@ -26,17 +36,64 @@ class OrganizationView(SportelloModelView):
         EnumField(
             "credential_policy", enum=CredentialPolicy, label=lazy_gettext("Members log in with")
         ),
+        EmailField("email", label=lazy_gettext("E-mail on file")),
+        HasOne(
+            "administrator",
+            key="members",
+            label=lazy_gettext("Administrator"),
+            read_only=True,
+            exclude_from_list=True,
+        ),
+        DateTimeField(
+            "registered_at",
+            label=lazy_gettext("Registered on the support portal"),
+            read_only=True,
+            exclude_from_list=True,
+        ),
     ]
     checks = {
         "vat_number": lambda value, data: personal_data.vat_number(
             value, str(data.get("country") or "IT")
         ),
         "isil": lambda value, data: personal_data.isil(value),
+        "email": lambda value, data: personal_data.email(value),
     }
     searchable_fields = ["name", "company_code"]
     sortable_fields = ["id", "name", "company_code"]
     fields_default_sort = ["name"]
-    exclude_fields_from_create = ["id"]
-    exclude_fields_from_edit = ["id"]
+    exclude_fields_from_create = ["id", "administrator", "registered_at"]
+    exclude_fields_from_edit = ["id", "administrator", "registered_at"]
     edit_role = Role.ADMIN
     create_role = Role.ADMIN
+    htmx_row_actions = [
+        RowAction(
+            "send_access_code",
+            lazy_gettext("Send access code"),
+            "fa fa-key",
+            "send-access-code",
+            available=_unregistered_company,
+        )
+    ]
+
+    async def _context(self, request: Request, pk: int) -> dict[str, Any]:
+        found = await call(request, lambda db, i: db.get(Organization, i), pk)
+        if found is None:
+            raise Refused(N_("This company no longer exists."))
+        return {"view": self, "organization": found}
+
+    async def send_access_code_form(self, request: Request, pk: int) -> Response:
+        context = await self._context(request, pk)
+        return render(request, "organization_action_form.html", values={}, **context)
+
+    async def send_access_code_submit(self, request: Request, pk: int) -> Response:
+        return await perform(
+            request,
+            self,
+            template="organization_action_form.html",
+            context=lambda: self._context(request, pk),
+            run=lambda db, who, values: companies.send_access_code(db, who, pk),
+            subject="organization",
+            message=lambda org: (
+                _("A new access code is on its way to %(email)s.") % {"email": org.email}
+            ),
+        )

@@ -14,20 +14,13 @@ from actions.register import AlreadyRegistered, Registration, register
 from admin.auth import actor, has_role
 from admin.i18n import _, lazy_gettext
 from models import LoginAccount, Role
-from views.fragments import call, forbidden, render
+from views.fragments import call, forbidden, operator_link, render
 
 FIELDS = ("company_code", "first_name", "last_name", "tax_code", "email", "mobile")
 
 
-class RegisterLink(Link):
-    def is_accessible(self, request: Request) -> bool:
-        return has_role(request, Role.OPERATOR)
-
-
 def menu_link() -> Link:
-    return RegisterLink(
-        menu_label=lazy_gettext("Register a caller"), icon="fa fa-user-plus", url="/admin/register"
-    )
+    return operator_link(lazy_gettext("Register a caller"), "fa fa-user-plus", "/admin/register")
 
 
 async def page(request: Request) -> Response:

@@ -93,8 +93,8 @@ class Console:
 
 
 class LiveServer:
-    def __init__(self, app: Any) -> None:
-        self.port = free_port()
+    def __init__(self, app: Any, port: int) -> None:
+        self.port = port
         config = uvicorn.Config(
             app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on"
         )
@@ -130,8 +130,10 @@ def console(
         load_demo_data(session, PASSWORD)
         session.commit()
     smtp = SmtpServer().start()
-    app = build_app(settings_for(url, smtp.url), engine=engine, dispatcher=True, dispatch_every=0.2)
-    with LiveServer(app) as server:
+    port = free_port()  # known before the app: the links it mails point at it
+    settings = settings_for(url, smtp.url, BASE_URL=f"http://127.0.0.1:{port}")
+    app = build_app(settings, engine=engine, dispatcher=True, dispatch_every=0.2)
+    with LiveServer(app, port) as server:
         yield Console(f"http://127.0.0.1:{server.port}", PASSWORD, smtp.mailbox)
     smtp.stop()
     engine.dispose()

@@ -88,6 +88,14 @@ def test_nobody_can_edit_or_create_an_audit_event_through_the_console(
         "/admin/intake",
         "/admin/clients/1/targets?target=C",
         "/admin/clients/detail?pk=1",
+        "/admin/portal",
+        "/admin/tickets/open",
+        "/admin/tickets/list",
+        "/admin/tickets_mine/list",
+        "/admin/tickets_overdue/list",
+        "/admin/access_requests/list",
+        "/admin/do/tickets/1/assign",
+        "/admin/do/access_requests/1/approve",
     ],
 )
 def test_a_request_without_a_session_gets_no_data(
@@ -211,7 +219,9 @@ def test_every_row_action_refuses_a_post_without_the_csrf_token(
     assert 'data-testid="csrf-refused"' in response.text
 
 
-@pytest.mark.parametrize("url", ["/admin/intake", "/admin/register"])
+@pytest.mark.parametrize(
+    "url", ["/admin/intake", "/admin/register", "/admin/portal", "/admin/tickets/open"]
+)
 def test_a_form_page_refuses_a_post_without_the_csrf_token(
     client: TestClient, personas: Personas, session: Session, url: str
 ) -> None:
@@ -221,3 +231,22 @@ def test_a_form_page_refuses_a_post_without_the_csrf_token(
 
     assert response.status_code == 403
     assert fresh(session).scalar(select(Client)) is None
+
+
+@pytest.mark.parametrize(
+    ("url", "data"),
+    [
+        ("/admin/do/tickets/1/assign", {"assignee": "1"}),
+        ("/admin/do/access_requests/1/approve", {}),
+        ("/admin/portal", {"form": "access_code", "vat_number": "02438750586"}),
+    ],
+)
+def test_a_crafted_post_without_a_session_changes_nothing(
+    client: TestClient, personas: Personas, session: Session, url: str, data: dict[str, str]
+) -> None:
+    before = len(list(fresh(session).scalars(select(AuditEvent))))
+
+    response = client.post(url, data=data, follow_redirects=False)
+
+    assert response.status_code in (303, 403)
+    assert len(list(fresh(session).scalars(select(AuditEvent)))) == before

@@ -1,0 +1,121 @@
+"""Open a ticket (menu "Open a ticket", and the button after a knowledge-base search): the
+search's query and articles go with it; without a search the desk opens it as its own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+from starlette_admin.flash import flash
+from starlette_admin.views import Link
+
+from actions import tickets
+from actions.errors import Refused
+from admin.auth import actor, has_role
+from admin.i18n import _, current_locale, lazy_gettext
+from models import Organization, Role, TicketPriority, TicketSource
+from views.fragments import call, forbidden, operator_link, render
+from views.tickets import PRIORITY_LABELS
+
+FIELDS = (
+    "subject",
+    "description",
+    "requester_name",
+    "requester_email",
+    "organization_id",
+    "product_line",
+    "product",
+    "priority",
+    "search",
+)
+
+
+def menu_link() -> Link:
+    return operator_link(lazy_gettext("Open a ticket"), "fa fa-plus", "/admin/tickets/open")
+
+
+async def _form(request: Request, values: dict[str, str], **context: Any) -> Response:
+    companies = await call(
+        request,
+        lambda db: list(
+            db.execute(
+                select(Organization.id, Organization.name)
+                .where(Organization.vat_number.is_not(None))
+                .order_by(Organization.name)
+            )
+        ),
+    )
+    search = values.get("search", "")
+    query = None
+    if search.isdigit():
+        from models.knowledge import SearchLog
+
+        log = await call(request, lambda db, i: db.get(SearchLog, i), int(search))
+        query = log.query if log else None
+    return render(
+        request,
+        "ticket_open.html",
+        values=values,
+        companies=companies,
+        priorities=PRIORITY_LABELS,
+        search_query=query,
+        as_page=True,
+        **context,
+    )
+
+
+async def page(request: Request) -> Response:
+    if not has_role(request, Role.OPERATOR):
+        return forbidden(request)
+    if request.method == "GET":
+        values = {"priority": "normal", "search": request.query_params.get("search", "")}
+        for name in ("product_line", "product"):
+            values[name] = request.query_params.get(name, "")
+        return await _form(request, values)
+    form = await request.form()
+    values = {name: str(form.get(name, "")).strip() for name in FIELDS}
+    try:
+        priority = TicketPriority(values["priority"])
+    except ValueError:
+        priority = TicketPriority.NORMAL
+    from_search = bool(values["search"])
+    try:
+        ticket = await call(
+            request,
+            tickets.open_ticket,
+            actor(request),
+            tickets.Opening(
+                subject=values["subject"],
+                description=values["description"],
+                requester_name=values["requester_name"],
+                requester_email=values["requester_email"],
+                source=TicketSource.SEARCH if from_search else TicketSource.OPERATOR,
+                organization_id=int(values["organization_id"])
+                if values["organization_id"].isdigit()
+                else None,
+                product_line=values["product_line"],
+                product=values["product"],
+                priority=priority,
+                language=current_locale(),
+                search_log_id=int(values["search"]) if values["search"].isdigit() else None,
+            ),
+        )
+    except Refused as refusal:
+        return await _form(request, values, error=refusal.translated(), error_field=refusal.field)
+    flash(
+        request,
+        _("Ticket %(number)s is open; its acknowledgement is mailed to %(email)s.")
+        % {"number": ticket.number, "email": ticket.requester_email},
+        "success",
+    )
+    return RedirectResponse(
+        request.url_for("admin:detail", key="tickets").include_query_params(pk=ticket.id),
+        status_code=303,
+    )
+
+
+def routes() -> list[Route]:
+    return [Route("/tickets/open", page, methods=["GET", "POST"], name="ticket-open")]
