@@ -105,10 +105,13 @@ def register_company(
     access_code: str,
     person: Person,
     *,
+    link_base: str = "",
     now: dt.datetime | None = None,
 ) -> Member:
     """The first registration of a company, with its access code: the person registering
-    becomes its administrator. A company registers once."""
+    becomes its administrator. A company registers once. With a password (the portal) the
+    account is active at once; without one (the desk registering for a caller) an activation
+    link is mailed so that the administrator chooses it."""
     now = now or utcnow()
     with audited(session, actor, "company.register", ("organization", None)) as scope:
         require_desk(actor)
@@ -141,16 +144,20 @@ def register_company(
                 company=organization.name,
             )
         member = _new_user(session, organization, person, now)
-        password = credentials.check_password(person.password)
-        assert member.login_account is not None
-        member.login_account.secret_hash = hash_password(password)
-        member.login_account.secret_kind = CredentialPolicy.PASSWORD
-        member.login_account.state = AccountState.ACTIVE
+        account = member.login_account
+        assert account is not None
+        if person.password:
+            account.secret_hash = hash_password(credentials.check_password(person.password))
+            account.secret_kind = CredentialPolicy.PASSWORD
+            account.state = AccountState.ACTIVE
+        else:
+            token = issue_activation(account, now)
+            mail_link(session, account, "activation", token, link_base, "company.register")
         session.flush()
         organization.administrator_id = member.id
         organization.registered_at = now
         organization.access_code_hash = None  # used: it registers once
-        scope.note(administrator=member.id, username=member.login_account.username)
+        scope.note(administrator=member.id, username=account.username)
     return member
 
 
@@ -158,25 +165,33 @@ def create_company_user(
     session: Session,
     actor: Actor,
     organization_id: int,
-    administrator_id: int,
+    requested_by: str,
     person: Person,
     *,
     link_base: str,
     now: dt.datetime | None = None,
 ) -> Member:
-    """The company's administrator creates another user; the user activates by mail."""
+    """The company's administrator (known by the tax code the caller gives) creates another
+    user; the user activates the account by mail."""
     now = now or utcnow()
     organization = session.get(Organization, organization_id)
     if organization is None:
         raise Refused(N_("This company no longer exists."))
     with audited(session, actor, "company.create_user", ("member", None)) as scope:
         require_desk(actor)
-        if (
-            organization.administrator_id is None
-            or organization.administrator_id != administrator_id
-        ):
+        administrator = (
+            session.get(Member, organization.administrator_id)
+            if organization.administrator_id
+            else None
+        )
+        caller = requested_by.replace(" ", "").upper()
+        if administrator is None or administrator.tax_code != caller:
             raise Refused(
-                N_("Only the administrator of %(company)s creates its users."),
+                N_(
+                    "Only the administrator of %(company)s creates its users: ask them to call, "
+                    "or send a join request for the new user."
+                ),
+                field="requested_by",
                 company=organization.name,
             )
         member = _new_user(session, organization, person, now)
@@ -186,7 +201,7 @@ def create_company_user(
             session, member.login_account, "activation", token, link_base, "company.create_user"
         )
         scope.entity_id = str(member.id)
-        scope.note(by_administrator=administrator_id, outbox_id=message.id)
+        scope.note(by_administrator=administrator.id, outbox_id=message.id)
     return member
 
 

@@ -9,12 +9,13 @@ from typing import Any
 
 import anyio.to_thread
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette_admin import BooleanField, DateTimeField, EmailField, IntegerField, StringField
+from starlette_admin.flash import flash
 from starlette_admin.views import Link
 
-from actions import access_requests
+from actions import access_requests, companies
 from actions.errors import Refused
 from admin.auth import actor, has_role
 from admin.i18n import N_, _, current_locale, lazy_gettext
@@ -240,6 +241,10 @@ PORTAL_FIELDS = (
     "requester_email",
     "tax_code",
     "consent",
+    "access_code",
+    "first_name",
+    "last_name",
+    "username",
 )
 
 
@@ -254,6 +259,8 @@ async def portal(request: Request) -> Response:
     settings = request.app.state.settings
     who = actor(request)
     try:
+        if values["form"] == "register":
+            return await _register(request, values)
         if values["form"] == "access_code":
             answer = await call(
                 request,
@@ -305,6 +312,42 @@ async def portal(request: Request) -> Response:
         answer=_(answer.message) % answer.params,
         answered=answer.request,
         as_page=True,
+    )
+
+
+async def _register(request: Request, values: dict[str, str]) -> Response:
+    """The company's first registration, for a caller who has its access code: they become
+    its administrator and choose their password from the activation mail."""
+    person = companies.Person(
+        first_name=values["first_name"],
+        last_name=values["last_name"],
+        tax_code=values["tax_code"],
+        email=values["requester_email"],
+        username=values["username"],
+    )
+    member = await call(
+        request,
+        companies.register_company,
+        actor(request),
+        values["vat_number"],
+        values["access_code"],
+        person,
+        link_base=request.app.state.settings.base_url,
+    )
+    flash(
+        request,
+        _(
+            "%(company)s is registered: %(name)s is its administrator and receives the "
+            "activation mail at %(email)s."
+        )
+        % {"company": member.organization.name, "name": member.full_name, "email": member.email},
+        "success",
+    )
+    return RedirectResponse(
+        request.url_for("admin:detail", key="organizations").include_query_params(
+            pk=member.organization_id
+        ),
+        status_code=303,
     )
 
 

@@ -18,6 +18,13 @@ def _unregistered_company(row: dict[str, Any]) -> bool:
     return bool(row.get("vat_number")) and not row.get("registered_at")
 
 
+def _registered_company(row: dict[str, Any]) -> bool:
+    return bool(row.get("registered_at"))
+
+
+USER_FIELDS = ("requested_by", "first_name", "last_name", "tax_code", "email", "username")
+
+
 class OrganizationView(SportelloModelView):
     model = Organization
     key = "organizations"
@@ -72,7 +79,14 @@ class OrganizationView(SportelloModelView):
             "fa fa-key",
             "send-access-code",
             available=_unregistered_company,
-        )
+        ),
+        RowAction(
+            "create_user",
+            lazy_gettext("Create a user"),
+            "fa fa-user-plus",
+            "create-user",
+            available=_registered_company,
+        ),
     ]
 
     async def _context(self, request: Request, pk: int) -> dict[str, Any]:
@@ -84,6 +98,43 @@ class OrganizationView(SportelloModelView):
     async def send_access_code_form(self, request: Request, pk: int) -> Response:
         context = await self._context(request, pk)
         return render(request, "organization_action_form.html", values={}, **context)
+
+    async def create_user_form(self, request: Request, pk: int) -> Response:
+        context = await self._context(request, pk)
+        return render(
+            request, "organization_action_form.html", values={}, action="create_user", **context
+        )
+
+    async def create_user_submit(self, request: Request, pk: int) -> Response:
+        link_base = request.app.state.settings.base_url
+
+        async def context() -> dict[str, Any]:
+            return {**await self._context(request, pk), "action": "create_user"}
+
+        def run(db: Any, who: Any, values: dict[str, str]) -> Any:
+            person = companies.Person(
+                first_name=values.get("first_name", ""),
+                last_name=values.get("last_name", ""),
+                tax_code=values.get("tax_code", ""),
+                email=values.get("email", ""),
+                username=values.get("username", ""),
+            )
+            return companies.create_company_user(
+                db, who, pk, values.get("requested_by", ""), person, link_base=link_base
+            )
+
+        return await perform(
+            request,
+            self,
+            template="organization_action_form.html",
+            context=context,
+            run=run,
+            subject="organization",
+            message=lambda org: (
+                _("The new user of %(company)s receives the activation mail.")
+                % {"company": org.name}
+            ),
+        )
 
     async def send_access_code_submit(self, request: Request, pk: int) -> Response:
         return await perform(

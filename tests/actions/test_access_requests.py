@@ -98,6 +98,23 @@ def test_a_wrong_access_code_is_refused(
     assert last_event(session, "company.register").outcome.value == "refused"
 
 
+def test_the_desk_registers_a_company_and_its_administrator_chooses_the_password(
+    session: Session, olivia: Actor, company: Organization
+) -> None:
+    code = _code(session, olivia, company)
+    without_password = companies.Person(**{**ADMIN.__dict__, "password": ""})
+
+    member = companies.register_company(
+        session, olivia, VAT, code.lower(), without_password, link_base=BASE
+    )
+    session.commit()
+
+    assert member.login_account is not None
+    assert member.login_account.state == AccountState.PENDING_ACTIVATION
+    assert f"{BASE}/account/activation/" in outbox(session)[-1].body
+    assert outbox(session)[-1].recipient == ADMIN.email
+
+
 def test_a_company_registers_once(
     session: Session, olivia: Actor, registered: Member, company: Organization
 ) -> None:
@@ -114,7 +131,7 @@ def test_the_administrator_creates_a_user_who_activates_by_mail(
         session,
         olivia,
         company.id,
-        registered.id,
+        ADMIN.tax_code.lower(),  # the caller is the administrator
         companies.Person("Luca", "Neri", "NREMRA85T10A562A", "luca.neri@example.it", "luca.neri"),
         link_base=BASE,
     )
@@ -133,7 +150,7 @@ def test_only_the_administrator_creates_users(
             session,
             olivia,
             company.id,
-            registered.id + 1000,
+            "RSSMRA85T10A562S",  # someone else
             companies.Person("Luca", "Neri", "NREMRA85T10A562A", "luca@example.it", "luca"),
             link_base=BASE,
         )

@@ -183,3 +183,65 @@ def test_the_access_code_goes_only_to_the_address_on_file(
     assert "amm@azienda.example.it" in sent.text
     assert "no e-mail address on file" in refused.text
     assert [m.recipient for m in outbox(session)] == ["amm@azienda.example.it"]
+
+
+def test_the_desk_registers_a_company_for_the_caller_with_its_code(
+    client: TestClient, personas: Personas, session: Session, olivia: Actor
+) -> None:
+    company = Organization(name="Azienda Esempio", vat_number=VAT, email="amm@azienda.example.it")
+    session.add(company)
+    session.commit()
+    companies.send_access_code(session, olivia, company.id)
+    session.commit()
+    code = re.search(r"\b([A-Z2-9]{10})\b", outbox(session)[-1].body)
+    assert code
+    log_in(client, "olivia")
+    typed = {
+        "form": "register",
+        "vat_number": VAT,
+        "first_name": ADMIN.first_name,
+        "last_name": ADMIN.last_name,
+        "tax_code": ADMIN.tax_code,
+        "requester_email": ADMIN.email,
+        "username": ADMIN.username,
+    }
+
+    wrong = _portal(client, access_code="ABCDEFGH23", **typed)
+    assert "not the one mailed" in wrong.select_one("[data-testid=refusal]").text
+    kept = wrong.select_one("[data-testid=portal-register]")
+    assert kept.select_one("[data-testid=username]")["value"] == ADMIN.username
+
+    values = {**typed, "access_code": code.group(1)}
+    values["csrftoken"] = csrf_token(client.get("/admin/portal").text)
+    page = client.post("/admin/portal", data=values, follow_redirects=True)
+
+    assert "is its administrator" in page.text
+    fresh(session).expire_all()
+    assert company.administrator_id is not None
+    assert "/account/activation/" in outbox(session)[-1].body
+
+
+def test_only_the_administrator_has_the_desk_create_a_user(
+    client: TestClient, personas: Personas, session: Session, olivia: Actor
+) -> None:
+    company = _registered(session, olivia)
+    log_in(client, "olivia")
+    headers = htmx_headers(client)
+    new_user = {
+        "first_name": "Luca",
+        "last_name": "Neri",
+        "tax_code": "NREMRA85T10A562A",
+        "email": "luca.neri@example.it",
+        "username": "luca.neri",
+    }
+    url = f"/admin/do/organizations/{company.id}/create_user"
+
+    refused = client.post(
+        url, headers=headers, data={"requested_by": "RSSMRA85T10A562S", **new_user}
+    )
+    created = client.post(url, headers=headers, data={"requested_by": ADMIN.tax_code, **new_user})
+
+    assert "Only the administrator" in refused.text
+    assert 'value="luca.neri"' in refused.text  # what was typed is kept
+    assert "activation mail" in created.text
+    assert outbox(session)[-1].recipient == "luca.neri@example.it"
