@@ -22,8 +22,9 @@ from actions import tickets
 from actions.errors import Refused
 from admin.auth import actor
 from admin.i18n import N_, _, lazy_gettext
-from models import Operator, Ticket, TicketPriority, TicketSource, TicketState, utcnow
+from models import Operator, Organization, Ticket, TicketPriority, TicketSource, TicketState, utcnow
 from views.base import SportelloModelView, StateField
+from views.filters import relation_in
 from views.fragments import RowAction, call, perform, render
 
 PRIORITY_LABELS = {
@@ -67,7 +68,12 @@ class TicketView(SportelloModelView):
         StateField(
             "priority", enum=TicketPriority, labels=PRIORITY_LABELS, label=lazy_gettext("Priority")
         ),
-        HasOne("organization", key="organizations", label=lazy_gettext("Company")),
+        HasOne(
+            "organization",
+            key="organizations",
+            label=lazy_gettext("Company"),
+            filters=[relation_in(Ticket.organization_id, Organization)],
+        ),
         StringField("company_name", label=lazy_gettext("Company (not registered)")),
         StringField("requester_name", label=lazy_gettext("Requester")),
         EmailField("requester_email", label=lazy_gettext("Requester's e-mail")),

@@ -9,7 +9,7 @@ from starlette.testclient import TestClient
 
 from actions import tickets
 from actions.context import Actor
-from models import Ticket, TicketComment, TicketSource, TicketState
+from models import Organization, Ticket, TicketComment, TicketSource, TicketState
 from models.knowledge import ArticleAudience, KnowledgeArticle, SearchLog
 from tests.conftest import Personas, csrf_token, htmx_headers, log_in
 from tests.helpers import fresh, outbox
@@ -193,3 +193,31 @@ def test_the_lists_mine_unassigned_and_overdue(
     assert listed("tickets_unassigned") == {unassigned.id}
     assert listed("tickets_overdue") == {overdue.id}
     assert listed("tickets") == {mine.id, unassigned.id, overdue.id}
+
+
+def test_the_tickets_of_one_company(
+    client: TestClient, personas: Personas, session: Session, olivia: Actor
+) -> None:
+    first, second = Organization(name="Prima S.p.A."), Organization(name="Seconda S.r.l.")
+    session.add_all([first, second])
+    session.commit()
+    ours = tickets.open_ticket(
+        session,
+        olivia,
+        tickets.Opening(
+            subject="Nostro",
+            description="",
+            requester_name="Anna",
+            requester_email="anna@example.it",
+            source=TicketSource.OPERATOR,
+            organization_id=first.id,
+        ),
+    )
+    _ticket(session, olivia)  # no company
+    session.commit()
+    log_in(client, "olivia")
+
+    page = client.get("/admin/tickets/list", params={"filter": f"organization__in={first.id}"})
+
+    rows = BeautifulSoup(page.text, "html.parser").select("tr[data-sa-pk]")
+    assert [int(r["data-sa-pk"]) for r in rows] == [ours.id]
