@@ -22,12 +22,13 @@ from admin.i18n import N_, _, current_locale, lazy_gettext
 from models import AccessRequest, AccessRequestKind, AccessRequestState, Role
 from views.base import SportelloModelView, StateField
 from views.fragments import (
+    FormRowActions,
     RowAction,
     call,
     environment,
     forbidden,
+    form_int,
     operator_link,
-    perform,
     render,
 )
 
@@ -60,8 +61,10 @@ def _pending(row: dict[str, Any]) -> bool:
     return row.get("state") == "pending" and not row.get("ticket_id")
 
 
-class AccessRequestView(SportelloModelView):
+class AccessRequestView(FormRowActions, SportelloModelView):
     model = AccessRequest
+    action_template = "access_request_form.html"
+    subject = "item"
     key = "access_requests"
     display_name = lazy_gettext("Access request")
     menu_label = lazy_gettext("Access requests")
@@ -121,22 +124,8 @@ class AccessRequestView(SportelloModelView):
     async def _context(self, request: Request, pk: int, action: str) -> dict[str, Any]:
         return {"view": self, "item": await self._request(request, pk), "action": action}
 
-    async def _form(self, request: Request, pk: int, action: str) -> Response:
-        context = await self._context(request, pk, action)
-        return render(request, "access_request_form.html", values={}, **context)
-
-    async def _perform(
-        self, request: Request, pk: int, action: str, run: Any, message: str
-    ) -> Response:
-        return await perform(
-            request,
-            self,
-            template="access_request_form.html",
-            context=lambda: self._context(request, pk, action),
-            run=run,
-            subject="item",
-            message=lambda item: _(message) % {"id": item.id},
-        )
+    def _params(self, obj: Any) -> dict[str, Any]:
+        return {"id": obj.id}
 
     async def approve_form(self, request: Request, pk: int) -> Response:
         return await self._form(request, pk, "approve")
@@ -147,7 +136,7 @@ class AccessRequestView(SportelloModelView):
             pk,
             "approve",
             lambda db, who, values: access_requests.decide_by_phone(
-                db, who, pk, True, expected_version=_int(values.get("version"))
+                db, who, pk, True, expected_version=form_int(values.get("version"))
             ),
             N_("Request %(id)s is approved, as the administrator said; the requester is told."),
         )
@@ -161,7 +150,7 @@ class AccessRequestView(SportelloModelView):
             pk,
             "refuse",
             lambda db, who, values: access_requests.decide_by_phone(
-                db, who, pk, False, expected_version=_int(values.get("version"))
+                db, who, pk, False, expected_version=form_int(values.get("version"))
             ),
             N_("Request %(id)s is refused, as the administrator said; the requester is told."),
         )
@@ -223,10 +212,6 @@ class AccessRequestView(SportelloModelView):
         return await self._perform(
             request, pk, "recover", run, N_("Request %(id)s follows its recovery path.")
         )
-
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.strip().isdigit() else None
 
 
 def menu_link() -> Link:

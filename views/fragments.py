@@ -136,6 +136,44 @@ async def perform(
     return done(request, str(view.key), message(obj), await list_row(request, view, obj))
 
 
+class FormRowActions:
+    """Row actions whose forms share one template: `_form` shows it, `_perform` runs the
+    action (see `perform`). A view sets the template, the context's key of the record, and
+    `_context` (what the template needs) and `_params` (what the outcome message needs)."""
+
+    action_template: str
+    subject: str
+
+    async def _context(self, request: Request, pk: int, action: str) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _params(self, obj: Any) -> dict[str, Any]:
+        raise NotImplementedError
+
+    async def _form(self, request: Request, pk: int, action: str) -> Response:
+        context = await self._context(request, pk, action)
+        return render(request, self.action_template, values={}, **context)
+
+    async def _perform(
+        self, request: Request, pk: int, action: str, run: Any, message: str
+    ) -> Response:
+        assert isinstance(self, ModelView)
+        return await perform(
+            request,
+            self,
+            template=self.action_template,
+            context=lambda: self._context(request, pk, action),
+            run=run,
+            subject=self.subject,
+            message=lambda obj: _(message) % self._params(obj),
+        )
+
+
+def form_int(value: str | None) -> int | None:
+    """A number typed in a form (a version, an id), or None."""
+    return int(value) if value and value.strip().isdigit() else None
+
+
 def forbidden(request: Request) -> HTMLResponse:
     message = _("Your role does not allow this action.")
     return render(request, "_outcome.html", status_code=403, ok=False, message=message)

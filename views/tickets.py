@@ -21,11 +21,11 @@ from starlette_admin import (
 from actions import tickets
 from actions.errors import Refused
 from admin.auth import actor
-from admin.i18n import N_, _, lazy_gettext
+from admin.i18n import N_, lazy_gettext
 from models import Operator, Organization, Ticket, TicketPriority, TicketSource, TicketState, utcnow
 from views.base import SportelloModelView, StateField
 from views.filters import relation_in
-from views.fragments import RowAction, call, perform, render
+from views.fragments import FormRowActions, RowAction, call, form_int
 
 PRIORITY_LABELS = {
     "low": N_("low"),
@@ -49,8 +49,10 @@ def _resolved(row: dict[str, Any]) -> bool:
     return row.get("state") == TicketState.RESOLVED.value
 
 
-class TicketView(SportelloModelView):
+class TicketView(FormRowActions, SportelloModelView):
     model = Ticket
+    action_template = "ticket_action_form.html"
+    subject = "ticket"
     key = "tickets"
     display_name = lazy_gettext("Ticket")
     menu_label = lazy_gettext("Tickets")
@@ -164,31 +166,17 @@ class TicketView(SportelloModelView):
             "next_states": tickets.TRANSITIONS[ticket.state],
         }
 
-    async def _form(self, request: Request, pk: int, action: str) -> Response:
-        context = await self._context(request, pk, action)
-        return render(request, "ticket_action_form.html", values={}, **context)
-
-    async def _perform(
-        self, request: Request, pk: int, action: str, run: Any, message: str
-    ) -> Response:
-        return await perform(
-            request,
-            self,
-            template="ticket_action_form.html",
-            context=lambda: self._context(request, pk, action),
-            run=run,
-            subject="ticket",
-            message=lambda ticket: _(message) % {"number": ticket.number},
-        )
+    def _params(self, obj: Any) -> dict[str, Any]:
+        return {"number": obj.number}
 
     async def assign_form(self, request: Request, pk: int) -> Response:
         return await self._form(request, pk, "assign")
 
     async def assign_submit(self, request: Request, pk: int) -> Response:
         def run(db: Any, who: Any, values: dict[str, str]) -> Ticket:
-            assignee = _int(values.get("assignee")) or who.operator_id or 0
+            assignee = form_int(values.get("assignee")) or who.operator_id or 0
             return tickets.assign(
-                db, who, pk, assignee, expected_version=_int(values.get("version"))
+                db, who, pk, assignee, expected_version=form_int(values.get("version"))
             )
 
         return await self._perform(request, pk, "assign", run, N_("Ticket %(number)s is assigned."))
@@ -215,7 +203,7 @@ class TicketView(SportelloModelView):
             except ValueError:
                 raise Refused(N_("Choose the new state."), field="state") from None
             return tickets.change_state(
-                db, who, pk, to, expected_version=_int(values.get("version"))
+                db, who, pk, to, expected_version=form_int(values.get("version"))
             )
 
         return await self._perform(
@@ -228,14 +216,10 @@ class TicketView(SportelloModelView):
     async def close_submit(self, request: Request, pk: int) -> Response:
         def run(db: Any, who: Any, values: dict[str, str]) -> Ticket:
             return tickets.change_state(
-                db, who, pk, TicketState.CLOSED, expected_version=_int(values.get("version"))
+                db, who, pk, TicketState.CLOSED, expected_version=form_int(values.get("version"))
             )
 
         return await self._perform(request, pk, "close", run, N_("Ticket %(number)s is closed."))
-
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.strip().isdigit() else None
 
 
 class MyTicketsView(TicketView):
