@@ -3,16 +3,25 @@ SIRET/VAT) and probable ones (names sharing the same group of words, "Mairie de 
 "Mairie de Toulon Ouest", or near spellings), each pair with a score and its reason.
 
 It never compares all pairs. Certain pairs come from grouping on the indexed keys. Probable
-pairs are blocked: each name is cut into its words, a word shared by too many names (like
-"mairie") is not a block on its own, and only names sharing a rare enough word, or the same
-first four letters of that word, are compared, with rapidfuzz. The report says how many
-candidate pairs were scored.
+pairs are blocked on the words of the names, and only names in the same small block are
+compared, with rapidfuzz:
+
+- a word prefix: names with a word starting with the same four letters (a shorter word is a
+  block of its own). A prefix shared by too many names is split on one more letter, then
+  another, down to the whole word, so that a large table, where every four letters are
+  common, still compares "Castelnuovo" with "Castelnovo" in the run of "casteln";
+- a word used by too many names ("mairie", "comune") is no block on its own, but two such
+  words together are ("mairie" and "toulon" when every service of Toulon is a client).
+
+The block sizes are fixed, not a share of the table, so the candidate pairs per name do not
+grow with the table. The report says how many were scored.
 """
 
 from __future__ import annotations
 
+import bisect
 import itertools
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -22,7 +31,10 @@ from sqlalchemy.orm import Session
 
 from models import Client
 
-BLOCK_LIMIT = 50  # a word shared by more names than this does not form a block
+BLOCK_LIMIT = 50  # a word (or two common words together) in more names forms no block
+PREFIX_LIMIT = 20  # a prefix in more names than this is split on one more letter
+PREFIX = 4  # the letters of a word that make its first block
+_AFTER_ALL = "\U0010ffff"  # sorts after every letter: the end of a run of words sharing a prefix
 MIN_SCORE = 85
 STOP_WORDS = frozenset(
     {
@@ -84,14 +96,13 @@ def find_duplicates(session: Session, min_score: int = MIN_SCORE) -> Report:
         )
     ]
     report = Report(clients=len(rows))
-    seen: set[tuple[int, int]] = set()
+    certain: set[tuple[int, int]] = set()
     for pair in _certain(rows):
-        seen.add(pair[0])
+        certain.add(pair[0])
         report.pairs.append(pair[1])
-    for a, b in _candidates(rows):
-        if (a.id, b.id) in seen:
+    for a, b in _candidates(rows):  # each pair once
+        if (a.id, b.id) in certain:
             continue
-        seen.add((a.id, b.id))
         report.candidates_scored += 1
         if _words_contained(a.name_key, b.name_key):
             score, reason = (
@@ -119,23 +130,70 @@ def _certain(rows: list[_Row]) -> Iterable[tuple[tuple[int, int], Pair]]:
 
 
 def _candidates(rows: list[_Row]) -> Iterable[tuple[_Row, _Row]]:
-    blocks: dict[str, list[_Row]] = defaultdict(list)
-    for row in rows:
-        for block in _blocks(row.name_key):
-            blocks[block].append(row)
-    emitted: set[tuple[int, int]] = set()
-    for members in blocks.values():
-        if len(members) < 2 or len(members) > BLOCK_LIMIT:
-            continue
-        for a, b in itertools.combinations(members, 2):
-            if (a.id, b.id) not in emitted:
-                emitted.add((a.id, b.id))
-                yield a, b
+    """Every pair of names sharing a block, each pair once, the older name first."""
+    words = [_block_words(row.name_key) for row in rows]
+    uses = Counter(word for row_words in words for word in row_words)
+    rare: list[str] = []  # every word of few enough names, once per name
+    owners: list[int] = []  # the index of the name of each of them
+    two_common: dict[str, list[int]] = defaultdict(list)
+    for index, row_words in enumerate(words):
+        common = []
+        for word in row_words:
+            if uses[word] <= BLOCK_LIMIT:
+                rare.append(word)
+                owners.append(index)
+            else:
+                common.append(word)
+        for first, second in itertools.combinations(sorted(common), 2):
+            two_common[f"{first} {second}"].append(index)
+    order = sorted(range(len(rare)), key=rare.__getitem__)
+    blocks = itertools.chain(
+        (members for members in two_common.values() if 1 < len(members) <= BLOCK_LIMIT),
+        _prefix_blocks([rare[i] for i in order], [owners[i] for i in order]),
+    )
+    placed: list[tuple[int, ...]] = [()] * len(rows)  # the blocks each row was compared in
+    for number, members in enumerate(blocks):
+        unique = sorted(set(members))  # row order: the older name first
+        earlier = [placed[index] for index in unique]
+        if not any(earlier):
+            for a, b in itertools.combinations(unique, 2):
+                yield rows[a], rows[b]
+        else:  # not again a pair already compared in another block (a second word in common)
+            for (a, in_a), (b, in_b) in itertools.combinations(
+                zip(unique, earlier, strict=True), 2
+            ):
+                if not in_a or not in_b or not any(block in in_b for block in in_a):
+                    yield rows[a], rows[b]
+        for index in unique:
+            placed[index] += (number,)
 
 
-def _blocks(name_key: str) -> set[str]:
-    words = [w for w in name_key.split() if w not in STOP_WORDS and len(w) > 1]
-    return {f"w:{w}" for w in words} | {f"p:{w[:4]}" for w in words if len(w) >= 4}
+def _prefix_blocks(words: list[str], owners: list[int]) -> Iterable[list[int]]:
+    """The blocks of the sorted `words`, as lists of their owners: a run of words sharing a
+    prefix is a block if it is small enough, or is split on one more letter; a word that
+    ends there makes the block of that whole word."""
+    runs = [(0, len(words), PREFIX - 1)]  # words[start:stop] share their first `length` letters
+    while runs:
+        start, stop, length = runs.pop()
+        first = start
+        while first < stop:
+            word = words[first]
+            if len(word) <= length:
+                last = bisect.bisect_right(words, word, first, stop)
+            else:
+                prefix = word[: length + 1]
+                last = bisect.bisect_left(words, prefix + _AFTER_ALL, first, stop)
+                if last - first > PREFIX_LIMIT:
+                    runs.append((first, last, length + 1))
+                    first = last
+                    continue
+            if last - first > 1:
+                yield owners[first:last]
+            first = last
+
+
+def _block_words(name_key: str) -> set[str]:
+    return {w for w in name_key.split() if w not in STOP_WORDS and len(w) > 1}
 
 
 def _words_contained(a: str, b: str) -> bool:

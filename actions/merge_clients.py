@@ -29,6 +29,7 @@ from models import Client, ClientEvent, ClientMerge, utcnow
 from models.client import company_key
 
 COMPARED = ("legal_name", "identifier", "email", "address")
+MOVE_CHUNK = 10_000
 
 
 @dataclass(frozen=True)
@@ -125,11 +126,7 @@ def merge(
                     N_("The events of %(number)s changed since the preview: look at it again."),
                     number=source.client_number,
                 )
-            session.execute(
-                update(ClientEvent)
-                .where(ClientEvent.id.in_(plan.moving_event_ids))
-                .values(client_id=target.id)
-            )
+            _move(session, plan.moving_event_ids, target.id)
             source.merged_into_id, source.merged_at = target.id, now
             record = ClientMerge(
                 source_id=source.id,
@@ -154,6 +151,17 @@ def merge(
     return record
 
 
+def _move(session: Session, event_ids: list[int], client_id: int) -> None:
+    """Exactly these events go to the client, a chunk of ids per statement (PostgreSQL's
+    driver takes at most 65,535 parameters in one)."""
+    for start in range(0, len(event_ids), MOVE_CHUNK):
+        session.execute(
+            update(ClientEvent)
+            .where(ClientEvent.id.in_(event_ids[start : start + MOVE_CHUNK]))
+            .values(client_id=client_id)
+        )
+
+
 def undo_merge(
     session: Session, actor: Actor, source_id: int, *, now: dt.datetime | None = None
 ) -> ClientMerge:
@@ -174,11 +182,7 @@ def undo_merge(
                 N_("%(number)s is not merged: there is nothing to undo."),
                 number=source.client_number,
             )
-        session.execute(
-            update(ClientEvent)
-            .where(ClientEvent.id.in_(record.moved_event_ids))
-            .values(client_id=source.id)
-        )
+        _move(session, record.moved_event_ids, source.id)
         source.merged_into_id, source.merged_at = None, None
         record.undone_at = now
         scope.note(moved_back_event_ids=record.moved_event_ids, merge_id=record.id)

@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from rapidfuzz import fuzz, process
 from sqlalchemy import insert
 
-from actions.duplicates import MIN_SCORE, find_duplicates
+from actions.duplicates import BLOCK_LIMIT, MIN_SCORE, PREFIX_LIMIT, find_duplicates
 from admin.db import make_engine, make_sessionmaker
 from admin.migrate import upgrade
 from models import Client
@@ -178,7 +178,10 @@ def main() -> None:
     )
     parser.add_argument("--clients", type=int, action="append")
     args = parser.parse_args()
-    print(f"SQLite, {platform.machine()}, {os.cpu_count()} cores")
+    print(
+        f"SQLite, {platform.machine()}, {os.cpu_count()} cores; blocks: runs of at most "
+        f"{PREFIX_LIMIT} names sharing a prefix, words of at most {BLOCK_LIMIT} names"
+    )
     for clients in args.clients or [100_000]:
         run(clients, random.Random(clients))
 

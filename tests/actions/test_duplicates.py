@@ -4,7 +4,7 @@ import random
 
 from sqlalchemy.orm import Session
 
-from actions.duplicates import find_duplicates
+from actions.duplicates import BLOCK_LIMIT, PREFIX_LIMIT, find_duplicates
 from models import Client
 
 
@@ -86,5 +86,42 @@ def test_it_never_compares_all_pairs(session: Session) -> None:
     report = find_duplicates(session)
 
     all_pairs = report.clients * (report.clients - 1) // 2
-    assert report.candidates_scored < all_pairs / 100
+    assert report.candidates_scored < all_pairs / 1000
+    assert report.candidates_scored < report.clients  # fewer than one per client here
     assert any(p.certainty == "probable" and p.score >= 85 for p in report.pairs)
+
+
+def _word(rng: random.Random, letters: int) -> str:
+    return "".join(rng.choice("bcdfglmnprstvz") + rng.choice("aeiou") for _ in range(letters))
+
+
+def test_a_crowded_prefix_is_split_not_dropped(session: Session) -> None:
+    """In a large table every four letters are common: the names sharing "toul" are too many
+    to compare together, those sharing a longer prefix are still compared."""
+    rng = random.Random(7)
+    crowd = [f"Mairie de Toul{_word(rng, 3)}" for _ in range(PREFIX_LIMIT * 10)]
+    _clients(session, *crowd, "Mairie de Toulonnet", "Mairie de Toulonnat")
+
+    report = find_duplicates(session)
+
+    first, second = f"C{len(crowd) + 1:06d}", f"C{len(crowd) + 2:06d}"
+    assert any(
+        (p.first, p.second, p.reason) == (first, second, "near spelling") for p in report.pairs
+    )
+    all_pairs = report.clients * (report.clients - 1) // 2
+    assert report.candidates_scored < all_pairs / 10
+    assert report.candidates_scored < report.clients * PREFIX_LIMIT / 2
+
+
+def test_two_common_words_together_still_make_a_block(session: Session) -> None:
+    """Every service of Toulon is a client and there are town halls everywhere: neither
+    "toulon" nor "mairie" is a block alone, "mairie" and "toulon" together are."""
+    rng = random.Random(8)
+    services = [f"Club {_word(rng, 3)} de Toulon" for _ in range(BLOCK_LIMIT)]
+    town_halls = [f"Mairie de {_word(rng, 3)}" for _ in range(BLOCK_LIMIT)]
+    _clients(session, *services, *town_halls, "Mairie de Toulon", "Mairie de Toulon Ouest")
+
+    pairs = _pairs(session)
+
+    first, second = f"C{2 * BLOCK_LIMIT + 1:06d}", f"C{2 * BLOCK_LIMIT + 2:06d}"
+    assert (first, second, "probable", "same group of words") in pairs

@@ -189,3 +189,27 @@ def test_two_operators_merging_the_same_source_lose_nothing_and_one_is_refused(
         events = check.scalars(select(ClientEvent.client_id)).all()
         assert sorted(events) == [target_id] * 4
         assert len(check.scalars(select(ClientMerge)).all()) == 1
+
+
+def test_events_move_in_chunks_and_none_is_left_behind(
+    session: Session, olivia: Actor, pair: tuple[Client, Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A client with more events than one statement may carry (PostgreSQL's driver takes at
+    most 65,535 parameters) moves chunk by chunk: here 3 events per statement, 7 events."""
+    import actions.merge_clients
+
+    monkeypatch.setattr(actions.merge_clients, "MOVE_CHUNK", 3)
+    source, target = pair
+    session.add_all([ClientEvent(client_id=source.id, description=f"more {i}") for i in range(4)])
+    session.commit()
+    moved = _events_of(session, source)
+    assert len(moved) == 7
+
+    merge(session, olivia, source.id, "C000001", expected_event_ids=moved)
+    session.commit()
+    assert _events_of(session, source) == []
+    undo_merge(session, olivia, source.id)
+    session.commit()
+
+    assert _events_of(session, source) == moved
+    assert len(_events_of(session, target)) == 1
