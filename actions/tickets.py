@@ -11,6 +11,8 @@ passed (the first-response one only until the first public reply).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +21,7 @@ from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.exc import StaleDataError
 
 from actions import outbox, personal_data
-from actions.audit import audited
+from actions.audit import Scope, audited
 from actions.context import Actor
 from actions.errors import Conflict, Forbidden, Refused, Term
 from admin.i18n import N_, translate
@@ -184,20 +186,16 @@ def assign(
     """Give the ticket to an operator; a new ticket is opened by it."""
     now = now or utcnow()
     ticket = _load(session, ticket_id, expected_version)
-    try:
-        with audited(session, actor, "ticket.assign", ticket) as scope:
-            require_desk(actor)
-            assignee = session.get(Operator, operator_id)
-            if assignee is None or not assignee.active:
-                raise Refused(N_("Choose an active operator."), field="assignee")
-            if ticket.state == TicketState.CLOSED:
-                raise Refused(N_("Ticket %(number)s is closed."), number=ticket.number)
-            ticket.assignee_id = assignee.id
-            if ticket.state == TicketState.NEW:
-                _move(ticket, TicketState.OPEN, now)
-            scope.note(assignee=assignee.username)
-    except StaleDataError:
-        raise _conflict(ticket) from None
+    with _changing(session, actor, "ticket.assign", ticket) as scope:
+        assignee = session.get(Operator, operator_id)
+        if assignee is None or not assignee.active:
+            raise Refused(N_("Choose an active operator."), field="assignee")
+        if ticket.state == TicketState.CLOSED:
+            raise Refused(N_("Ticket %(number)s is closed."), number=ticket.number)
+        ticket.assignee_id = assignee.id
+        if ticket.state == TicketState.NEW:
+            _move(ticket, TicketState.OPEN, now)
+        scope.note(assignee=assignee.username)
     return ticket
 
 
@@ -214,40 +212,36 @@ def reply(
     now = now or utcnow()
     ticket = _load(session, ticket_id, None)
     action = "ticket.reply" if public else "ticket.note"
-    try:
-        with audited(session, actor, action, ticket) as scope:
-            require_desk(actor)
-            if not body.strip():
-                raise Refused(N_("Write the reply or the note first."), field="body")
-            if ticket.state == TicketState.CLOSED:
-                raise Refused(
-                    N_("Ticket %(number)s is closed: reopen it from a new ticket."),
-                    number=ticket.number,
-                )
-            comment = TicketComment(
-                ticket_id=ticket.id,
-                author=actor.username,
-                body=body.strip(),
-                public=public,
-                created_at=now,
+    with _changing(session, actor, action, ticket) as scope:
+        if not body.strip():
+            raise Refused(N_("Write the reply or the note first."), field="body")
+        if ticket.state == TicketState.CLOSED:
+            raise Refused(
+                N_("Ticket %(number)s is closed: reopen it from a new ticket."),
+                number=ticket.number,
             )
-            session.add(comment)
-            if public:
-                message = _mail(
-                    session,
-                    ticket,
-                    N_("Ticket %(number)s: %(subject)s"),
-                    N_("Hello %(name)s,\n\n%(body)s\n\nTicket %(number)s\n"),
-                    action,
-                    body=body.strip(),
-                )
-                comment.outbox_message_id = message.id
-                if ticket.first_responded_at is None:
-                    ticket.first_responded_at = now
-            session.flush()
-            scope.note(comment_id=comment.id, public=public)
-    except StaleDataError:
-        raise _conflict(ticket) from None
+        comment = TicketComment(
+            ticket_id=ticket.id,
+            author=actor.username,
+            body=body.strip(),
+            public=public,
+            created_at=now,
+        )
+        session.add(comment)
+        if public:
+            message = _mail(
+                session,
+                ticket,
+                N_("Ticket %(number)s: %(subject)s"),
+                N_("Hello %(name)s,\n\n%(body)s\n\nTicket %(number)s\n"),
+                action,
+                body=body.strip(),
+            )
+            comment.outbox_message_id = message.id
+            if ticket.first_responded_at is None:
+                ticket.first_responded_at = now
+        session.flush()
+        scope.note(comment_id=comment.id, public=public)
     return comment
 
 
@@ -262,27 +256,23 @@ def change_state(
 ) -> Ticket:
     now = now or utcnow()
     ticket = _load(session, ticket_id, expected_version)
-    try:
-        with audited(session, actor, f"ticket.{_verb(ticket.state, to)}", ticket):
-            require_desk(actor)
-            if to not in TRANSITIONS[ticket.state]:
-                allowed = TRANSITIONS[ticket.state]
-                raise Refused(
-                    N_(
-                        "Ticket %(number)s is %(state)s: it cannot become %(to)s. "
-                        "From here it can become: %(allowed)s."
-                    )
-                    if allowed
-                    else N_("Ticket %(number)s is %(state)s: it cannot become %(to)s."),
-                    field="state",
-                    number=ticket.number,
-                    state=Term(STATE_LABELS[ticket.state.value]),
-                    to=Term(STATE_LABELS[to.value]),
-                    allowed=[Term(STATE_LABELS[s.value]) for s in allowed] or "-",
+    with _changing(session, actor, f"ticket.{_verb(ticket.state, to)}", ticket):
+        if to not in TRANSITIONS[ticket.state]:
+            allowed = TRANSITIONS[ticket.state]
+            raise Refused(
+                N_(
+                    "Ticket %(number)s is %(state)s: it cannot become %(to)s. "
+                    "From here it can become: %(allowed)s."
                 )
-            _move(ticket, to, now)
-    except StaleDataError:
-        raise _conflict(ticket) from None
+                if allowed
+                else N_("Ticket %(number)s is %(state)s: it cannot become %(to)s."),
+                field="state",
+                number=ticket.number,
+                state=Term(STATE_LABELS[ticket.state.value]),
+                to=Term(STATE_LABELS[to.value]),
+                allowed=[Term(STATE_LABELS[s.value]) for s in allowed] or "-",
+            )
+        _move(ticket, to, now)
     return ticket
 
 
@@ -332,6 +322,18 @@ def is_overdue(ticket: Ticket, now: dt.datetime | None = None) -> bool:
     return ticket.resolution_due_at < now or (
         ticket.first_responded_at is None and ticket.first_response_due_at < now
     )
+
+
+@contextmanager
+def _changing(session: Session, actor: Actor, action: str, ticket: Ticket) -> Iterator[Scope]:
+    """An audited change of a ticket by the desk; a colleague's change saved at the same
+    moment makes it a conflict, and nothing of it is written."""
+    try:
+        with audited(session, actor, action, ticket) as scope:
+            require_desk(actor)
+            yield scope
+    except StaleDataError:
+        raise _conflict(ticket) from None
 
 
 def _conflict(ticket: Ticket) -> Conflict:

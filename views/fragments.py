@@ -143,12 +143,8 @@ class FormRowActions:
 
     action_template: str
     subject: str
-
-    async def _context(self, request: Request, pk: int, action: str) -> dict[str, Any]:
-        raise NotImplementedError
-
-    def _params(self, obj: Any) -> dict[str, Any]:
-        raise NotImplementedError
+    _context: Callable[[Request, int, str], Awaitable[dict[str, Any]]]
+    _params: Callable[[Any], dict[str, Any]]
 
     async def _form(self, request: Request, pk: int, action: str) -> Response:
         context = await self._context(request, pk, action)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from actions import tickets
 from actions.context import Actor
@@ -254,3 +254,28 @@ def test_a_role_without_the_desk_cannot_handle_tickets(session: Session) -> None
     nobody = Actor(None, "portal", None)
     with pytest.raises(Refused, match="Only the desk"):
         _open(session, nobody)
+
+
+def test_two_operators_changing_a_ticket_at_once_lose_nothing_and_one_is_told(
+    session: Session,
+    session_factory: sessionmaker[Session],
+    olivia: Actor,
+    sam: Actor,
+    personas: Personas,
+) -> None:
+    ticket_id = _open(session, olivia).id
+    with session_factory() as first, session_factory() as second:
+        opened = second.get_one(Ticket, ticket_id)  # the second operator has it open already
+        second.commit()
+
+        tickets.assign(first, olivia, ticket_id, personas.operator.id)
+        first.commit()
+        with pytest.raises(Conflict, match="at the same moment"):
+            tickets.change_state(second, sam, ticket_id, TicketState.OPEN)
+        second.rollback()
+        assert opened.number == "T000001"
+
+    with session_factory() as check:
+        saved = check.get_one(Ticket, ticket_id)
+        assert (saved.state, saved.assignee_id) == (TicketState.OPEN, personas.operator.id)
+        assert last_event(check, "ticket.assign").after["assignee"] == "olivia"

@@ -15,7 +15,7 @@ from tests.conftest import Personas, csrf_token, htmx_headers, log_in
 from tests.helpers import fresh, outbox
 
 
-def _ticket(session: Session, olivia: Actor, **values: object) -> Ticket:
+def _ticket(session: Session, olivia: Actor, now: dt.datetime | None = None) -> Ticket:
     ticket = tickets.open_ticket(
         session,
         olivia,
@@ -26,7 +26,7 @@ def _ticket(session: Session, olivia: Actor, **values: object) -> Ticket:
             requester_email="anna@example.it",
             source=TicketSource.OPERATOR,
         ),
-        **values,  # type: ignore[arg-type]
+        now=now,
     )
     session.commit()
     return ticket
