@@ -131,28 +131,26 @@ class AccessRequestView(FormRowActions, SportelloModelView):
         return await self._form(request, pk, "approve")
 
     async def approve_submit(self, request: Request, pk: int) -> Response:
-        return await self._perform(
-            request,
-            pk,
-            "approve",
-            lambda db, who, values: access_requests.decide_by_phone(
-                db, who, pk, True, expected_version=form_int(values.get("version"))
-            ),
-            N_("Request %(id)s is approved, as the administrator said; the requester is told."),
-        )
+        return await self._decide(request, pk, approve=True)
 
     async def refuse_form(self, request: Request, pk: int) -> Response:
         return await self._form(request, pk, "refuse")
 
     async def refuse_submit(self, request: Request, pk: int) -> Response:
+        return await self._decide(request, pk, approve=False)
+
+    async def _decide(self, request: Request, pk: int, *, approve: bool) -> Response:
+        """The administrator's decision, given on the phone and recorded by the desk."""
         return await self._perform(
             request,
             pk,
-            "refuse",
+            "approve" if approve else "refuse",
             lambda db, who, values: access_requests.decide_by_phone(
-                db, who, pk, False, expected_version=form_int(values.get("version"))
+                db, who, pk, approve, expected_version=form_int(values.get("version"))
             ),
-            N_("Request %(id)s is refused, as the administrator said; the requester is told."),
+            N_("Request %(id)s is approved, as the administrator said; the requester is told.")
+            if approve
+            else N_("Request %(id)s is refused, as the administrator said; the requester is told."),
         )
 
     async def open_ticket_form(self, request: Request, pk: int) -> Response:
