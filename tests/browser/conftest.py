@@ -69,7 +69,10 @@ class Console:
         page.goto(f"{self.url}/admin/login")
         page.fill("input[name=username]", username)
         page.fill("input[name=password]", password or self.password)
-        page.click("button[type=submit]")
+        # Wait for the next page to finish loading: htmx binds its inputs on DOMContentLoaded, and
+        # typing into the lookup box before that would send no request.
+        with page.expect_navigation(wait_until="load"):
+            page.click("button[type=submit]")
 
     def wait_until_sent(self, page: Page, address: str) -> None:
         """The dispatcher works beside the console: wait for the Outbox page to show it sent."""
