@@ -1,6 +1,14 @@
 """SQLAlchemy tables: they know nothing of HTTP."""
 
 from models.access_request import AccessRequest, AccessRequestKind, AccessRequestState
+from models.appointment import (
+    Agent,
+    Appointment,
+    AppointmentState,
+    Campaign,
+    CampaignState,
+    Unavailability,
+)
 from models.audit import AuditEvent, Outcome
 from models.base import Base, utcnow
 from models.client import Client, ClientEvent, ClientMerge, ClientOrigin, EventKind
@@ -20,9 +28,14 @@ __all__ = [
     "AccessRequestKind",
     "AccessRequestState",
     "AccountState",
+    "Agent",
+    "Appointment",
+    "AppointmentState",
     "ArticleAudience",
     "AuditEvent",
     "Base",
+    "Campaign",
+    "CampaignState",
     "Channel",
     "Client",
     "ClientEvent",
@@ -52,5 +65,6 @@ __all__ = [
     "TicketSource",
     "TicketState",
     "Training",
+    "Unavailability",
     "utcnow",
 ]
