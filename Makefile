@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-VENDOR := static/vendor/htmx.min.js static/admin/i18n/flatpickr/it.js
+VENDOR := static/vendor/htmx.min.js static/vendor/chart.umd.min.js static/admin/i18n/flatpickr/it.js
 
 .PHONY: run test install check lint format system-deps pytest browser clean
 
@@ -42,7 +42,7 @@ format:
 	$(BIN)/ruff check --fix .
 
 pytest:
-	HTMX_URL=/static/vendor/htmx.min.js $(BIN)/pytest $(PYTEST_ARGS)
+	HTMX_URL=/static/vendor/htmx.min.js CHART_URL=/static/vendor/chart.umd.min.js $(BIN)/pytest $(PYTEST_ARGS)
 
 ## make browser: only the browser scenarios (QA), e.g. PYTEST_ARGS='--base-url http://host:8000'.
 browser: install system-deps

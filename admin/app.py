@@ -29,6 +29,7 @@ from admin.middleware import RequestContextMiddleware, TranslatedCSRFMiddleware
 from admin.settings import ROOT, Settings
 from views import (
     access_requests,
+    appointments,
     clients,
     duplicates,
     intake,
@@ -40,6 +41,7 @@ from views import (
     ticket_open,
 )
 from views.access_requests import AccessRequestView
+from views.appointments import AgentView, AppointmentView, CampaignView, UnavailabilityView
 from views.audit import AuditView
 from views.base import SportelloModelView
 from views.clients import ClientEventView, ClientView
@@ -97,6 +99,10 @@ def build_app(
         OverdueTicketsView(),
         AccessRequestView(),
         KnowledgeArticleView(),
+        CampaignView(),
+        AppointmentView(),
+        AgentView(),
+        UnavailabilityView(),
         OutboxView(),
         AuditView(),
         OperatorView(),
@@ -109,6 +115,7 @@ def build_app(
     admin.add_view(knowledge.menu_link())
     admin.add_view(ticket_open.menu_link())
     admin.add_view(access_requests.menu_link())
+    admin.add_view(appointments.report_link())
     admin.routes[0:0] = [
         row_actions.route(views),
         *lookup.routes(),
@@ -119,6 +126,7 @@ def build_app(
         *knowledge.routes(),
         *ticket_open.routes(),
         *access_requests.routes(),
+        *appointments.routes(),
     ]
 
     app = Starlette(
@@ -135,12 +143,13 @@ def build_app(
     admin.templates.env.globals["diagnose"] = diagnosis.findings
     admin.templates.env.globals["client_history"] = merge_clients.history_of
     admin.templates.env.globals["ticket_timeline"] = tickets.timeline_of
+    admin.templates.env.globals["campaign_counters"] = appointments.campaign_counters
     for state in (app.state, admin.app.state):
         state.settings = settings
         state.templates = admin.templates
         state.session_factory = session_factory
+        state.views = views
     app.state.admin = admin
-    app.state.views = views
     return app
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import random
 import secrets
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
@@ -22,7 +23,11 @@ from models import (
     AccessRequest,
     AccessRequestKind,
     AccountState,
+    Agent,
+    Appointment,
+    AppointmentState,
     ArticleAudience,
+    Campaign,
     Client,
     ClientEvent,
     ClientOrigin,
@@ -44,6 +49,7 @@ from models import (
     TicketSource,
     TicketState,
     Training,
+    Unavailability,
 )
 
 ACTOR = Actor.system("demo-data")
@@ -172,6 +178,7 @@ def load_demo_data(session: Session, password: str, members: int = 60) -> DemoRe
     report.created["articles"] = _knowledge(session)
     report.created["portal companies"] = _portal_companies(session, password)
     report.created["tickets"] = _tickets(session)
+    report.created["campaigns"] = _campaigns(session)
     return report
 
 
@@ -604,3 +611,83 @@ def _tickets(session: Session) -> int:
                 )
             )
     return len(TICKETS)
+
+
+# Seed 003's boxes: 200 purchased, 189 taken of which 21 to confirm; a second campaign full.
+CAMPAIGNS = (
+    # name, customer, company code, time zone, purchased, (done, confirmed, to confirm,
+    # postponed, cancelled), agents as (name, zone)
+    (
+        "Infissi autunno",
+        "Infissi Marchigiani S.r.l.",
+        "INFISSI",
+        "Europe/Rome",
+        200,
+        (120, 48, 15, 6, 7),
+        (("Marco Neri", "Macerata"), ("Lucia Gallo", "Ancona"), ("Paolo Riva", "Pesaro")),
+    ),
+    (
+        "Cuisines printemps",
+        "Cuisines du Sud SARL",
+        "CUISUD",
+        "Europe/Paris",
+        30,
+        (10, 12, 8, 0, 2),
+        (("Claire Martin", "Toulouse"), ("Hugo Bernard", "Montpellier")),
+    ),
+)
+
+
+def _campaigns(session: Session) -> int:
+    """Campaigns whose appointments make the seed's boxes; some start within two days, so
+    that a cancellation is refused, and one agent has a day declared unavailable."""
+    if session.scalar(select(Campaign.id).limit(1)) is not None:
+        return 0
+    rng = random.Random(3)  # noqa: S311 - repeatable demo data, not a secret
+    now = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0)
+    for name, customer, code, zone, purchased, counts, agents in CAMPAIGNS:
+        org = session.scalar(select(Organization).where(Organization.company_code == code))
+        if org is None:
+            org = Organization(name=customer, company_code=code, timezone=zone)
+            session.add(org)
+        campaign = Campaign(organization=org, name=name, purchased=purchased, time_zone=zone)
+        campaign.agents = [Agent(name=agent, zone=area) for agent, area in agents]
+        session.add(campaign)
+        session.flush()
+        done, confirmed, to_confirm, postponed, cancelled = counts
+        plan = (
+            [(AppointmentState.DONE, -60, -1)] * done
+            + [(AppointmentState.CONFIRMED, 1, 30)] * confirmed
+            + [(AppointmentState.TO_CONFIRM, 1, 20)] * to_confirm
+            + [(AppointmentState.POSTPONED, 5, 25)] * postponed
+            + [(AppointmentState.CANCELLED, 3, 30)] * cancelled
+        )
+        for number, (state, first_day, last_day) in enumerate(plan):
+            start = now + dt.timedelta(days=rng.randint(first_day, last_day))
+            start = start.replace(hour=rng.choice((7, 8, 9, 12, 13, 14, 15)))
+            session.add(
+                Appointment(
+                    campaign_id=campaign.id,
+                    agent_id=rng.choice(campaign.agents).id,
+                    prospect=f"{PROSPECTS[number % len(PROSPECTS)]} {number + 1}",
+                    address=f"{ADDRESSES[number % len(ADDRESSES)]}",
+                    starts_at=start,
+                    state=state,
+                    booked_at=start - dt.timedelta(days=rng.randint(3, 20)),
+                    booked_by="demo-operator",
+                )
+            )
+        session.add(
+            Unavailability(
+                agent_id=campaign.agents[0].id,
+                day=(now + dt.timedelta(days=12)).date(),
+                reason="riunione / réunion",
+                declared_at=now - dt.timedelta(days=2),
+                declared_by="demo-operator",
+            )
+        )
+    return len(CAMPAIGNS)
+
+
+PROSPECTS = ("Ferramenta", "Bar", "Studio", "Boulangerie", "Garage", "Pharmacie", "Hotel")
+ADDRESSES = ("Via Roma 1", "Corso Cavour 12", "Rue de la Paix 3", "Piazza Garibaldi 5")

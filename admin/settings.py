@@ -24,6 +24,11 @@ HTMX_VERSION = "2.0.8"
 HTMX_CDN_URL = f"https://cdn.jsdelivr.net/npm/htmx.org@{HTMX_VERSION}/dist/htmx.min.js"
 HTMX_CDN_INTEGRITY = "sha384-/TgkGk7p307TH7EXJDuUlgG3Ce1UVolAOFopFekQkkXihi5u/6OCvVKyz1W+idaz"
 HTMX_LOCAL_URL = "/static/vendor/htmx.min.js"
+# Chart.js draws the appointment reports' chart; pinned the same way.
+CHART_VERSION = "4.5.1"
+CHART_CDN_URL = f"https://cdn.jsdelivr.net/npm/chart.js@{CHART_VERSION}/dist/chart.umd.min.js"
+CHART_CDN_INTEGRITY = "sha384-jb8JQMbMoBUzgWatfe6COACi2ljcDdZQ2OxczGA3bGNeWe+6DChMTBJemed7ZnvJ"
+CHART_LOCAL_URL = "/static/vendor/chart.umd.min.js"
 
 
 class SettingsError(Exception):
@@ -38,11 +43,16 @@ class Settings:
     mail_from: str
     htmx_url: str
     base_url: str
+    chart_url: str
     demo: bool
 
     @property
     def htmx_integrity(self) -> str | None:
         return HTMX_CDN_INTEGRITY if self.htmx_url == HTMX_CDN_URL else None
+
+    @property
+    def chart_integrity(self) -> str | None:
+        return CHART_CDN_INTEGRITY if self.chart_url == CHART_CDN_URL else None
 
     @property
     def secure_cookies(self) -> bool:
@@ -59,6 +69,7 @@ def load(env: Mapping[str, str] | None = None, *, demo: bool = False) -> Setting
         mail_from=_mail_from(env),
         htmx_url=env.get("HTMX_URL", HTMX_CDN_URL),
         base_url=_url(env, "BASE_URL", "http://127.0.0.1:8000", ("http", "https")).rstrip("/"),
+        chart_url=env.get("CHART_URL", CHART_CDN_URL),
         demo=demo,
     )
 

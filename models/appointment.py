@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import zoneinfo
 
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -97,8 +98,14 @@ class Appointment(Base):
 
     __mapper_args__ = {"version_id_col": version}
 
+    @property
+    def local_start(self) -> str:
+        """The start on the campaign's clock, as the desk reads it."""
+        zone = zoneinfo.ZoneInfo(self.campaign.time_zone)
+        return self.starts_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
     def __str__(self) -> str:
-        return f"{self.prospect} {self.starts_at:%Y-%m-%d %H:%M} UTC"
+        return f"{self.prospect} {self.local_start}"
 
 
 class Unavailability(Base):

@@ -273,6 +273,7 @@ def settings_for(database_url: str, smtp_url: str = "smtp://127.0.0.1:1", **env:
             "SECRET_KEY": SECRET_KEY,
             "SMTP_URL": smtp_url,
             "HTMX_URL": "/static/vendor/htmx.min.js",
+            "CHART_URL": "/static/vendor/chart.umd.min.js",
             "BASE_URL": "http://testserver",
             **env,
         }

@@ -13,9 +13,11 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from actions.appointments import counters
 from actions.duplicates import find_duplicates
 from actions.passwords import verify_password
 from models import (
+    Campaign,
     Client,
     ClientEvent,
     ClientOrigin,
@@ -99,12 +101,18 @@ def test_demo_data_is_idempotent(database_url: str, session: Session) -> None:
     assert first.returncode == second.returncode == 0, first.stderr
     assert (
         "0 operators, 0 organizations, 0 members, 0 login accounts, 0 clients, 0 trainings, "
-        "0 articles, 0 portal companies, 0 tickets created" in second.stdout
+        "0 articles, 0 portal companies, 0 tickets, 0 campaigns created" in second.stdout
     )
     fresh(session)
     assert session.scalar(select(func.count(Member.id))) == 60 + 1  # the portal administrator
-    assert session.scalar(select(func.count(Organization.id))) == 3 + 2  # the portal companies
+    # the portal companies, and the customers of the appointment campaigns
+    assert session.scalar(select(func.count(Organization.id))) == 3 + 2 + 2
     assert session.scalar(select(func.count(LoginAccount.id))) == 6 + 1
+    seeds_boxes, full = (
+        counters(session, c) for c in session.scalars(select(Campaign).order_by(Campaign.id))
+    )
+    assert (seeds_boxes.purchased, seeds_boxes.taken, seeds_boxes.to_confirm) == (200, 189, 21)
+    assert full.full
     assert {t.state for t in session.scalars(select(Ticket))} == set(TicketState) - {
         TicketState.CLOSED
     }

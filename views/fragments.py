@@ -24,6 +24,9 @@ from models import Role
 
 T = TypeVar("T")
 RELOADED_PAGES = ("/detail", "/duplicates")  # pages that show no list row to replace
+# Record pages that list rows of other records (a campaign's appointments): an action on one
+# of those rows replaces the row; the page's other parts ask again on `sportello-changed`.
+LIVE_PAGES = ("/campaigns/detail",)
 
 
 @dataclass(frozen=True)
@@ -180,7 +183,12 @@ def done(request: Request, key: str, message: str, row_html: str | None) -> Resp
     if not is_htmx(request):
         flash(request, message, "success")
         return RedirectResponse(request.url_for("admin:list", key=key), status_code=303)
-    if any(page in request.headers.get("hx-current-url", "") for page in RELOADED_PAGES):
+    current = request.headers.get("hx-current-url", "")
+    own_page = f"/{key}/detail" in current
+    if own_page or (
+        any(page in current for page in RELOADED_PAGES)
+        and not any(page in current for page in LIVE_PAGES)
+    ):
         # From a record's page or the duplicate finder: reload it, so it shows the new state;
         # a record that is gone (row_html is None) cannot be shown again: go to its list.
         flash(request, message, "success")
@@ -190,4 +198,6 @@ def done(request: Request, key: str, message: str, row_html: str | None) -> Resp
                 headers={"HX-Redirect": str(request.url_for("admin:list", key=key))},
             )
         return Response(status_code=200, headers={"HX-Refresh": "true"})
-    return render(request, "_row_outcome.html", message=message, row_html=row_html or "")
+    response = render(request, "_row_outcome.html", message=message, row_html=row_html or "")
+    response.headers["HX-Trigger"] = "sportello-changed"
+    return response
