@@ -55,7 +55,7 @@ STATE_LABELS = {
     "cancelled": N_("cancelled"),
     "done": N_("done"),
 }
-CAMPAIGN_STATE_LABELS = {"active": N_("active"), "ended": N_("ended")}
+CAMPAIGN_STATE_LABELS = {"active": N_("open for booking"), "ended": N_("ended")}
 TO_CONFIRM = (AppointmentState.TO_CONFIRM, AppointmentState.POSTPONED)
 CONFIRMED = (AppointmentState.CONFIRMED, AppointmentState.DONE)
 TAKEN = TO_CONFIRM + CONFIRMED

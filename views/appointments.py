@@ -521,7 +521,8 @@ async def report_csv(request: Request) -> Response:
         return Response(refusal.translated(), status_code=400, media_type="text/plain")
     out = io.StringIO()
     writer = csv.writer(out)
-    grouped = [] if values["by"] == "campaign" else [_(GROUP_COLUMNS[values["by"]])]
+    column = GROUP_COLUMNS.get(values["by"])
+    grouped = [] if column is None else [_(column)]
     writer.writerow([_("Campaign"), *grouped, *map(_, appointments.COLUMNS.values())])
     for row in rows:
         counts = row.counters.row()
