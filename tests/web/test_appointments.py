@@ -298,3 +298,22 @@ def test_the_period_filter_uses_each_campaigns_clock(
 
     assert sum(r.counters.taken for r in october) == 1
     assert sum(r.counters.taken for r in september) == 0
+
+
+@pytest.mark.parametrize(
+    "url", ["/admin/agents/create", "/admin/agents/edit?pk=1", "/admin/campaigns/create"]
+)
+def test_an_operator_cannot_create_or_edit_agents_and_campaigns(
+    client: TestClient, personas: Personas, campaign: Campaign, url: str
+) -> None:
+    log_in(client, "olivia")
+
+    assert client.get(url).status_code == 403
+
+
+def test_an_operator_reading_the_boxes_of_a_campaign_that_does_not_exist_gets_not_found(
+    client: TestClient, personas: Personas
+) -> None:
+    log_in(client, "olivia")
+
+    assert client.get("/admin/campaigns/999/boxes").status_code == 404

@@ -96,6 +96,17 @@ def test_nobody_can_edit_or_create_an_audit_event_through_the_console(
         "/admin/access_requests/list",
         "/admin/do/tickets/1/assign",
         "/admin/do/access_requests/1/approve",
+        "/admin/campaigns/list",
+        "/admin/campaigns/detail?pk=1",
+        "/admin/campaigns/1/boxes",
+        "/admin/campaigns/1/appointments",
+        "/admin/appointments/list",
+        "/admin/appointments/report",
+        "/admin/appointments/report.csv",
+        "/admin/agents/list",
+        "/admin/unavailabilities/list",
+        "/admin/do/campaigns/1/book",
+        "/admin/do/appointments/1/confirm",
     ],
 )
 def test_a_request_without_a_session_gets_no_data(
@@ -238,6 +249,10 @@ def test_a_form_page_refuses_a_post_without_the_csrf_token(
     [
         ("/admin/do/tickets/1/assign", {"assignee": "1"}),
         ("/admin/do/access_requests/1/approve", {}),
+        ("/admin/do/campaigns/1/book", {"agent": "1", "prospect": "X", "starts_at": "2030-01-01"}),
+        ("/admin/do/campaigns/1/renew", {"added": "100"}),
+        ("/admin/do/appointments/1/cancel", {}),
+        ("/admin/do/agents/1/unavailable", {"day": "2030-01-01"}),
         ("/admin/portal", {"form": "access_code", "vat_number": "02438750586"}),
     ],
 )
