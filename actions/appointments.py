@@ -257,11 +257,12 @@ def report(
     }
     keys = groupings[by]
     query = (
-        select(*keys, Appointment.state, func.count(Appointment.id))
-        .join(Agent, Agent.id == Appointment.agent_id)
+        select(*keys, Appointment.state, func.count())
         .where(Appointment.campaign_id.in_(by_id))
         .group_by(*keys, Appointment.state)
     )
+    if by == "zone":
+        query = query.join(Agent, Agent.id == Appointment.agent_id)
     if start is not None or end is not None:
         query = query.where(or_(*(_within(c, start, end) for c in campaigns)))
     found: dict[tuple[Any, ...], dict[AppointmentState, int]] = {}

@@ -7,7 +7,7 @@ import datetime as dt
 import enum
 import zoneinfo
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, str_enum, utcnow
@@ -74,9 +74,14 @@ class Appointment(Base):
     campaign so that the counters are one indexed count."""
 
     __tablename__ = "appointment"
+    # The counters and reports count by campaign, agent and state, over a period or not,
+    # from this index alone.
+    __table_args__ = (
+        Index("ix_appointment_counters", "campaign_id", "agent_id", "state", "starts_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"))
     agent_id: Mapped[int] = mapped_column(ForeignKey("agent.id"), index=True)
     prospect: Mapped[str] = mapped_column(String(200))
     address: Mapped[str] = mapped_column(String(300))

@@ -68,7 +68,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('appointment', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_appointment_agent_id'), ['agent_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_appointment_campaign_id'), ['campaign_id'], unique=False)
+        batch_op.create_index('ix_appointment_counters', ['campaign_id', 'agent_id', 'state', 'starts_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_appointment_starts_at'), ['starts_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_appointment_state'), ['state'], unique=False)
 
@@ -98,7 +98,7 @@ def downgrade() -> None:
     with op.batch_alter_table('appointment', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_appointment_state'))
         batch_op.drop_index(batch_op.f('ix_appointment_starts_at'))
-        batch_op.drop_index(batch_op.f('ix_appointment_campaign_id'))
+        batch_op.drop_index('ix_appointment_counters')
         batch_op.drop_index(batch_op.f('ix_appointment_agent_id'))
 
     op.drop_table('appointment')
