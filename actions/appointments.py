@@ -63,6 +63,12 @@ TAKEN = TO_CONFIRM + CONFIRMED
 CONFIRMABLE = TO_CONFIRM
 POSTPONABLE = (*TO_CONFIRM, AppointmentState.CONFIRMED)
 CANCELLABLE = POSTPONABLE
+FROM_STATES = {
+    "confirm": CONFIRMABLE,
+    "postpone": POSTPONABLE,
+    "cancel": CANCELLABLE,
+    "done": (AppointmentState.CONFIRMED,),
+}
 
 
 # --- the campaign's clock ----------------------------------------------------------------
@@ -497,9 +503,7 @@ def confirm(
     *,
     expected_version: int | None = None,
 ) -> Appointment:
-    appointment = _appointment(session, appointment_id, expected_version)
-    with _changing(session, actor, "appointment.confirm", appointment):
-        _require_state(appointment, CONFIRMABLE)
+    with _transition(session, actor, appointment_id, expected_version, "confirm") as appointment:
         appointment.state = AppointmentState.CONFIRMED
     return appointment
 
@@ -515,10 +519,8 @@ def postpone(
 ) -> Appointment:
     """A new start, at any time before it; the appointment then waits for confirmation."""
     now = now or utcnow()
-    appointment = _appointment(session, appointment_id, expected_version)
-    campaign = appointment.campaign
-    with _changing(session, actor, "appointment.postpone", appointment):
-        _require_state(appointment, POSTPONABLE)
+    with _transition(session, actor, appointment_id, expected_version, "postpone") as appointment:
+        campaign = appointment.campaign
         starts_at = to_utc(campaign, parse_wall_time(new_start))
         if starts_at <= now:
             raise Refused(
@@ -545,10 +547,8 @@ def cancel(
     """Accepted up to 2 days before the start; the place is freed, and the appointment
     counts as one to recover."""
     now = now or utcnow()
-    appointment = _appointment(session, appointment_id, expected_version)
-    campaign = appointment.campaign
-    with _changing(session, actor, "appointment.cancel", appointment):
-        _require_state(appointment, CANCELLABLE)
+    with _transition(session, actor, appointment_id, expected_version, "cancel") as appointment:
+        campaign = appointment.campaign
         closes_at = cancellation_closes_at(campaign, appointment.starts_at)
         if now > closes_at:
             raise Refused(
@@ -574,9 +574,7 @@ def mark_done(
     now: dt.datetime | None = None,
 ) -> Appointment:
     now = now or utcnow()
-    appointment = _appointment(session, appointment_id, expected_version)
-    with _changing(session, actor, "appointment.done", appointment):
-        _require_state(appointment, (AppointmentState.CONFIRMED,))
+    with _transition(session, actor, appointment_id, expected_version, "done") as appointment:
         if appointment.starts_at > now:
             raise Refused(
                 N_("The appointment starts at %(start)s: it can be marked done after that."),
@@ -586,12 +584,24 @@ def mark_done(
     return appointment
 
 
-def _require_state(appointment: Appointment, allowed: tuple[AppointmentState, ...]) -> None:
-    if appointment.state not in allowed:
-        raise Refused(
-            N_("This appointment is %(state)s: it cannot change that way."),
-            state=Term(STATE_LABELS[appointment.state.value]),
-        )
+@contextmanager
+def _transition(
+    session: Session,
+    actor: Actor,
+    appointment_id: int,
+    expected_version: int | None,
+    action: str,
+) -> Iterator[Appointment]:
+    """An audited change of an appointment that starts from one of the states `action`
+    allows (FROM_STATES)."""
+    appointment = _appointment(session, appointment_id, expected_version)
+    with _changing(session, actor, f"appointment.{action}", appointment):
+        if appointment.state not in FROM_STATES[action]:
+            raise Refused(
+                N_("This appointment is %(state)s: it cannot change that way."),
+                state=Term(STATE_LABELS[appointment.state.value]),
+            )
+        yield appointment
 
 
 def declare_unavailability(

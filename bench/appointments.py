@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import os
 import platform
 import random
@@ -40,7 +41,7 @@ from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from actions import appointments
-from actions.appointments import Booking, Counters
+from actions.appointments import Booking, Counters, Grouping
 from actions.context import Actor
 from actions.operators import create_operator
 from admin.db import make_engine, make_sessionmaker
@@ -48,6 +49,7 @@ from admin.migrate import upgrade
 from models import Agent, Appointment, AppointmentState, Campaign, Organization, Role
 
 BATCH = 10_000
+GROUPS: tuple[Grouping, ...] = ("campaign", "agent", "zone")
 AGENTS_PER_CAMPAIGN = 12
 ZONES_PER_CAMPAIGN = 4
 TIME_ZONES = ("Europe/Rome", "Europe/Paris", "Europe/Amsterdam")
@@ -188,8 +190,8 @@ def run(url: str, campaigns: int, total: int, runs: int) -> None:
         largest = session.get_one(Campaign, ids[0])
         ours, theirs = appointments.counters(session, largest), baseline_counters(session, largest)
         check(ours == theirs, f"counters {ours} differ from the baseline's {theirs}")
-        for by in ("agent", "zone"):
-            rows = appointments.report(session, by)  # type: ignore[arg-type]
+        for by in GROUPS[1:]:
+            rows = appointments.report(session, by)
             expected = baseline_report(session, by)
             check(
                 {(r.campaign, r.label): r.counters for r in rows} == expected,
@@ -230,12 +232,12 @@ def run(url: str, campaigns: int, total: int, runs: int) -> None:
         ),
         ("book into the largest campaign", median_ms(factory, runs, book), None),
     ]
-    for by in ("campaign", "agent", "zone"):
+    for by in GROUPS:
         lines.append(
             (
                 f"report per {by}, all campaigns",
-                median_ms(factory, runs, lambda s, by=by: appointments.report(s, by)),  # type: ignore[misc]
-                median_ms(factory, max(1, runs // 2), lambda s, by=by: baseline_report(s, by)),  # type: ignore[misc]
+                median_ms(factory, runs, functools.partial(appointments.report, by=by)),
+                median_ms(factory, max(1, runs // 2), functools.partial(baseline_report, by=by)),
             )
         )
     lines.append(
