@@ -195,7 +195,8 @@ class AgentView(FormRowActions, SportelloModelView):
         HasOne("campaign", key="campaigns", label=lazy_gettext("Campaign")),
     ]
     exclude_fields_from_create = ["id"]
-    exclude_fields_from_edit = ["id"]
+    # An agent's appointments count for its campaign: it does not move to another one.
+    exclude_fields_from_edit = ["id", "campaign"]
     searchable_fields = ["name", "zone", "campaign"]
     sortable_fields = ["id", "name", "zone"]
     fields_default_sort = ["name"]

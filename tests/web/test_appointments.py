@@ -317,3 +317,15 @@ def test_an_operator_reading_the_boxes_of_a_campaign_that_does_not_exist_gets_no
     log_in(client, "olivia")
 
     assert client.get("/admin/campaigns/999/boxes").status_code == 404
+
+
+def test_an_agent_does_not_move_to_another_campaign_through_the_edit_form(
+    client: TestClient, personas: Personas, campaign: Campaign
+) -> None:
+    log_in(client, "sam")
+
+    form = client.get(f"/admin/agents/edit?pk={campaign.agents[0].id}")
+
+    assert form.status_code == 200
+    assert 'name="zone"' in form.text
+    assert 'name="campaign"' not in form.text
