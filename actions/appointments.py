@@ -43,6 +43,7 @@ from models import (
     utcnow,
 )
 
+MAX_PURCHASED = 1_000_000
 BOOKING_NOTICE = dt.timedelta(hours=36)
 CANCELLATION_NOTICE = dt.timedelta(days=2)
 UNAVAILABILITY_NOTICE_DAYS = 8
@@ -127,21 +128,60 @@ def last_day_to_declare(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=UNAVAILABILITY_NOTICE_DAYS)
 
 
-def parse_wall_time(typed: str) -> dt.datetime:
+def earliest_unavailable_day(campaign: Campaign, now: dt.datetime) -> dt.date:
+    return local(campaign, now).date() + dt.timedelta(days=UNAVAILABILITY_NOTICE_DAYS)
+
+
+YEARS = range(1900, 2101)  # what a desk books or reports on; beyond is a typing slip
+
+
+def parse_wall_time(typed: str, field: str = "starts_at") -> dt.datetime:
     """A date and time typed in a form (`2026-10-02T12:00` or `2026-10-02 12:00`)."""
     try:
-        return dt.datetime.fromisoformat(typed.strip().replace(" ", "T")).replace(tzinfo=None)
+        wall = dt.datetime.fromisoformat(typed.strip().replace(" ", "T")).replace(tzinfo=None)
     except ValueError:
-        raise Refused(
-            N_("Write the date and time like 2026-10-02 12:00."), field="starts_at"
-        ) from None
+        wall = None
+    if wall is None or wall.year not in YEARS:
+        raise Refused(N_("Write the date and time like 2026-10-02 12:00."), field=field)
+    return wall
 
 
-def parse_day(typed: str) -> dt.date:
+def parse_day(typed: str, field: str = "day") -> dt.date:
     try:
-        return dt.date.fromisoformat(typed.strip())
+        day = dt.date.fromisoformat(typed.strip())
     except ValueError:
-        raise Refused(N_("Write the day like 2026-10-27."), field="day") from None
+        day = None
+    if day is None or day.year not in YEARS:
+        raise Refused(N_("Write the day like 2026-10-27."), field=field)
+    return day
+
+
+def check_time_zone(value: str, data: dict[str, Any] | None = None) -> str:
+    """A campaign's time zone as typed in its form, or the reason it is refused."""
+    time_zone(value.strip())
+    return value.strip()
+
+
+def check_purchased(value: str, data: dict[str, Any] | None = None) -> str:
+    """A campaign's purchased total as typed in its form, or the reason it is refused."""
+    if not value.strip().isdecimal() or not 1 <= int(value) <= MAX_PURCHASED:
+        raise Refused(
+            N_("A campaign buys from 1 to %(most)s appointments."),
+            field="purchased",
+            most=MAX_PURCHASED,
+        )
+    return value.strip()
+
+
+def _text(value: str, field: str, longest: int, missing: str) -> str:
+    text = value.strip()
+    if not text:
+        raise Refused(missing, field=field)
+    if len(text) > longest:
+        raise Refused(
+            N_("At most %(longest)s characters here: shorten it."), field=field, longest=longest
+        )
+    return text
 
 
 def _shown(campaign: Campaign, moment: dt.datetime) -> str:
@@ -441,18 +481,34 @@ def book(
     with audited(session, actor, "appointment.book", ("appointment", None)) as scope:
         require_desk(actor)
         campaign = _locked_campaign(session, campaign_id)
+        if booking.form_token:  # again under the lock: the same form sent twice at once
+            existing = session.scalar(
+                select(Appointment).where(Appointment.form_token == booking.form_token)
+            )
+            if existing is not None:
+                scope.entity_id = str(existing.id)
+                scope.note(same_form_as=existing.id)
+                return existing
         if campaign.state != CampaignState.ACTIVE:
             raise Refused(
-                N_("Campaign %(campaign)s has ended: no appointment can be booked."),
+                N_(
+                    "Campaign %(campaign)s has ended: no appointment can be booked. A supervisor "
+                    "renews it to open it again."
+                ),
+                campaign=campaign.name,
+            )
+        if not campaign.agents:
+            raise Refused(
+                N_("Campaign %(campaign)s has no agent yet: a supervisor adds one in Agents."),
                 campaign=campaign.name,
             )
         agent = session.get(Agent, booking.agent_id)
         if agent is None or agent.campaign_id != campaign.id:
             raise Refused(N_("Choose one of the campaign's agents."), field="agent")
-        if not booking.prospect.strip():
-            raise Refused(N_("Write the prospect's name."), field="prospect")
-        if not booking.address.strip():
-            raise Refused(N_("Write the address of the appointment."), field="address")
+        prospect = _text(booking.prospect, "prospect", 200, N_("Write the prospect's name."))
+        address = _text(
+            booking.address, "address", 300, N_("Write the address of the appointment.")
+        )
         starts_at = to_utc(campaign, parse_wall_time(booking.starts_at))
         closes_at = booking_closes_at(campaign, starts_at)
         if now >= closes_at:
@@ -481,8 +537,8 @@ def book(
         appointment = Appointment(
             campaign_id=campaign.id,
             agent_id=agent.id,
-            prospect=booking.prospect.strip(),
-            address=booking.address.strip(),
+            prospect=prospect,
+            address=address,
             starts_at=starts_at,
             notes=booking.notes.strip() or None,
             booked_at=now,
@@ -598,7 +654,10 @@ def _transition(
     with _changing(session, actor, f"appointment.{action}", appointment):
         if appointment.state not in FROM_STATES[action]:
             raise Refused(
-                N_("This appointment is %(state)s: it cannot change that way."),
+                N_(
+                    "This appointment is %(state)s, so it cannot be changed that way. If the "
+                    "prospect wants to meet, book a new appointment."
+                ),
                 state=Term(STATE_LABELS[appointment.state.value]),
             )
         yield appointment
@@ -620,6 +679,7 @@ def declare_unavailability(
         raise Refused(N_("This agent no longer exists."))
     with audited(session, actor, "agent.unavailable", agent) as scope:
         require_desk(actor)
+        _locked_campaign(session, agent.campaign_id)  # two declarations of one day take turns
         wanted = parse_day(day)
         deadline = last_day_to_declare(wanted)
         today = local(agent.campaign, now).date()
@@ -627,12 +687,18 @@ def declare_unavailability(
             raise Refused(
                 N_(
                     "An unavailability is declared at least %(days)s days ahead: for %(day)s, "
-                    "the last day was %(deadline)s."
+                    "the last day was %(deadline)s. The earliest day you can declare today is "
+                    "%(earliest)s."
                 ),
                 field="day",
                 days=UNAVAILABILITY_NOTICE_DAYS,
                 day=wanted.isoformat(),
                 deadline=deadline.isoformat(),
+                earliest=earliest_unavailable_day(agent.campaign, now).isoformat(),
+            )
+        if len(reason.strip()) > 200:
+            raise Refused(
+                N_("At most %(longest)s characters here: shorten it."), field="reason", longest=200
             )
         if _unavailable(session, agent, wanted) is not None:
             raise Refused(

@@ -662,13 +662,17 @@ def _campaigns(session: Session) -> int:
             + [(AppointmentState.POSTPONED, 5, 25)] * postponed
             + [(AppointmentState.CANCELLED, 3, 30)] * cancelled
         )
+        away = (now + dt.timedelta(days=12)).date()  # the first agent's unavailable day
         for number, (state, first_day, last_day) in enumerate(plan):
             start = now + dt.timedelta(days=rng.randint(first_day, last_day))
             start = start.replace(hour=rng.choice((7, 8, 9, 12, 13, 14, 15)))
+            agent = rng.choice(campaign.agents)
+            if agent is campaign.agents[0] and start.date() == away:
+                start += dt.timedelta(days=1)
             session.add(
                 Appointment(
                     campaign_id=campaign.id,
-                    agent_id=rng.choice(campaign.agents).id,
+                    agent_id=agent.id,
                     prospect=f"{PROSPECTS[number % len(PROSPECTS)]} {number + 1}",
                     address=f"{ADDRESSES[number % len(ADDRESSES)]}",
                     starts_at=start,
@@ -680,7 +684,7 @@ def _campaigns(session: Session) -> int:
         session.add(
             Unavailability(
                 agent_id=campaign.agents[0].id,
-                day=(now + dt.timedelta(days=12)).date(),
+                day=away,
                 reason="riunione / réunion",
                 declared_at=now - dt.timedelta(days=2),
                 declared_by="demo-operator",

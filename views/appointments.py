@@ -9,7 +9,7 @@ import io
 import secrets
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, object_session
 from starlette.requests import Request
 from starlette.responses import Response
@@ -38,7 +38,7 @@ from models import (
     Role,
     Unavailability,
 )
-from views.base import SportelloModelView, StateField
+from views.base import SportelloModelView, StateField, version_field
 from views.fragments import (
     FormRowActions,
     RowAction,
@@ -58,17 +58,6 @@ def _state_in(*states: AppointmentState) -> Any:
 
 def _active(row: dict[str, Any]) -> bool:
     return row.get("state") == CampaignState.ACTIVE.value
-
-
-def _check_time_zone(value: str, data: dict[str, Any]) -> str:
-    appointments.time_zone(value.strip())
-    return value.strip()
-
-
-def _check_purchased(value: str, data: dict[str, Any]) -> str:
-    if not value.strip().isdigit() or int(value) < 1:
-        raise Refused(N_("A campaign buys at least one appointment."), field="purchased")
-    return value.strip()
 
 
 def campaign_counters(campaign: Campaign) -> Counters:
@@ -91,10 +80,10 @@ class CampaignView(FormRowActions, SportelloModelView):
     edit_role = Role.SUPERVISOR
     fields = [
         IntegerField("id", label=lazy_gettext("No.")),
-        StringField("name", label=lazy_gettext("Campaign")),
-        HasOne("organization", key="organizations", label=lazy_gettext("Customer")),
-        IntegerField("purchased", label=lazy_gettext("Purchased")),
-        StringField("time_zone", label=lazy_gettext("Time zone")),
+        StringField("name", label=lazy_gettext("Campaign"), required=True, maxlength=200),
+        HasOne("organization", key="organizations", label=lazy_gettext("Customer"), required=True),
+        IntegerField("purchased", label=lazy_gettext("Purchased"), required=True),
+        StringField("time_zone", label=lazy_gettext("Time zone"), required=True, maxlength=64),
         StateField(
             "state",
             enum=CampaignState,
@@ -102,11 +91,12 @@ class CampaignView(FormRowActions, SportelloModelView):
             label=lazy_gettext("State"),
         ),
         DateTimeField("created_at", label=lazy_gettext("Created"), read_only=True),
+        version_field(),
     ]
     exclude_fields_from_create = ["id", "created_at", "state"]
     # The purchased total grows only through "Renew", which is audited as a renewal.
     exclude_fields_from_edit = ["id", "created_at", "purchased"]
-    checks = {"time_zone": _check_time_zone, "purchased": _check_purchased}
+    checks = {"time_zone": appointments.check_time_zone, "purchased": appointments.check_purchased}
     searchable_fields = ["name", "organization"]
     sortable_fields = ["id", "name", "purchased"]
     fields_default_sort = ["name"]
@@ -190,9 +180,9 @@ class AgentView(FormRowActions, SportelloModelView):
     edit_role = Role.SUPERVISOR
     fields = [
         IntegerField("id", label=lazy_gettext("No.")),
-        StringField("name", label=lazy_gettext("Agent")),
-        StringField("zone", label=lazy_gettext("Zone")),
-        HasOne("campaign", key="campaigns", label=lazy_gettext("Campaign")),
+        StringField("name", label=lazy_gettext("Agent"), required=True, maxlength=200),
+        StringField("zone", label=lazy_gettext("Zone"), required=True, maxlength=80),
+        HasOne("campaign", key="campaigns", label=lazy_gettext("Campaign"), required=True),
     ]
     exclude_fields_from_create = ["id"]
     # An agent's appointments count for its campaign: it does not move to another one.
@@ -214,10 +204,8 @@ class AgentView(FormRowActions, SportelloModelView):
             agent = db.get(Agent, pk)
             if agent is None:
                 return None, ""
-            today = appointments.local(agent.campaign, dt.datetime.now(dt.UTC)).date()
-            return agent, (
-                today + dt.timedelta(days=appointments.UNAVAILABILITY_NOTICE_DAYS)
-            ).isoformat()
+            now = dt.datetime.now(dt.UTC)
+            return agent, appointments.earliest_unavailable_day(agent.campaign, now).isoformat()
 
         agent, earliest = await call(request, load)
         if agent is None:
@@ -401,13 +389,18 @@ class UnavailabilityView(SportelloModelView):
 # --- the campaign page's live parts ----------------------------------------------------------
 
 
+def _campaign_id(request: Request) -> int | None:
+    return form_int(request.path_params["pk"])
+
+
 async def boxes(request: Request) -> Response:
     """The campaign's boxes, asked again by the page after each change of one of its rows."""
     if not has_role(request, Role.OPERATOR):
         return forbidden(request)
 
     def load(db: Session) -> tuple[Campaign | None, Counters | None]:
-        campaign = db.get(Campaign, int(request.path_params["pk"]))
+        pk = _campaign_id(request)
+        campaign = db.get(Campaign, pk) if pk is not None else None
         return campaign, appointments.counters(db, campaign) if campaign else None
 
     campaign, counters = await call(request, load)
@@ -418,23 +411,30 @@ async def boxes(request: Request) -> Response:
     )
 
 
+SHOWN_ON_CAMPAIGN_PAGE = 200
+
+
 async def campaign_appointments(request: Request) -> Response:
-    """The campaign's appointments, as rows of the appointment list (same row actions)."""
+    """The campaign's latest appointments, as rows of the appointment list (same row
+    actions)."""
     if not has_role(request, Role.OPERATOR):
         return forbidden(request)
     view = next(v for v in request.app.state.views if isinstance(v, AppointmentView))
-    pk = int(request.path_params["pk"])
-    found = await call(
-        request,
-        lambda db: list(
-            db.scalars(
-                select(Appointment)
-                .where(Appointment.campaign_id == pk)
-                .order_by(Appointment.starts_at.desc())
-                .limit(200)
-            )
-        ),
-    )
+    pk = _campaign_id(request)
+    if pk is None:
+        return render(request, "_outcome.html", status_code=404, ok=False, message="")
+
+    def load(db: Session) -> tuple[list[Appointment], int]:
+        latest = db.scalars(
+            select(Appointment)
+            .where(Appointment.campaign_id == pk)
+            .order_by(Appointment.starts_at.desc())
+            .limit(SHOWN_ON_CAMPAIGN_PAGE)
+        )
+        total = db.scalar(select(func.count()).where(Appointment.campaign_id == pk)) or 0
+        return list(latest), total
+
+    found, total = await call(request, load)
     rows = [await list_row(request, view, a) for a in found]
     return render(
         request,
@@ -442,6 +442,8 @@ async def campaign_appointments(request: Request) -> Response:
         view=view,
         fields=view.get_fields_list(request),
         rows=rows,
+        total=total,
+        campaign_id=pk,
         as_page=False,
     )
 
@@ -473,8 +475,8 @@ def _report_query(request: Request) -> dict[str, Any]:
 
 
 def _run_report(db: Session, values: dict[str, Any]) -> tuple[list[Any], list[Campaign]]:
-    start = appointments.parse_day(values["start"]) if values["start"] else None
-    end = appointments.parse_day(values["end"]) if values["end"] else None
+    start = appointments.parse_day(values["start"], "start") if values["start"] else None
+    end = appointments.parse_day(values["end"], "end") if values["end"] else None
     if start and end and end < start:
         raise Refused(N_("The period ends before it starts."), field="end")
     rows = appointments.report(
@@ -495,9 +497,12 @@ async def report_page(request: Request) -> Response:
     error = error_field = None
     try:
         rows, campaigns = await call(request, _run_report, values)
-    except Refused as refusal:
+    except Refused as refusal:  # the period as typed, the reason, and no figures
         error, error_field = refusal.translated(), refusal.field
-        rows, campaigns = await call(request, _run_report, {**values, "start": "", "end": ""})
+        campaigns = await call(
+            request, lambda db: list(db.scalars(select(Campaign).order_by(Campaign.name)))
+        )
+        rows = []
     return render(
         request,
         "appointment_report.html",
@@ -529,7 +534,10 @@ async def report_csv(request: Request) -> Response:
         counts = row.counters.row()
         label = [] if values["by"] == "campaign" else [row.label]
         writer.writerow(
-            [row.campaign, *label, *("" if counts[c] is None else counts[c] for c in counts)]
+            [
+                *map(_spreadsheet_safe, [row.campaign, *label]),
+                *("" if counts[c] is None else counts[c] for c in counts),
+            ]
         )
     name = f"appointments-per-{values['by']}.csv"
     return Response(
@@ -539,11 +547,16 @@ async def report_csv(request: Request) -> Response:
     )
 
 
+def _spreadsheet_safe(text: str) -> str:
+    """A name a spreadsheet would read as a formula is written as text."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
+
+
 def routes() -> list[Route]:
     return [
-        Route("/campaigns/{pk:int}/boxes", boxes, methods=["GET"], name="campaign-boxes"),
+        Route("/campaigns/{pk}/boxes", boxes, methods=["GET"], name="campaign-boxes"),
         Route(
-            "/campaigns/{pk:int}/appointments",
+            "/campaigns/{pk}/appointments",
             campaign_appointments,
             methods=["GET"],
             name="campaign-appointments",

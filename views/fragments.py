@@ -168,9 +168,15 @@ class FormRowActions:
         )
 
 
+LARGEST_ID = 2**63 - 1  # the largest integer a database column holds
+
+
 def form_int(value: str | None) -> int | None:
-    """A number typed in a form (a version, an id), or None."""
-    return int(value) if value and value.strip().isdigit() else None
+    """A number typed in a form or a path (a version, an id), or None."""
+    text = (value or "").strip()
+    if not text.isascii() or not text.isdecimal() or int(text) > LARGEST_ID:
+        return None
+    return int(text)
 
 
 def forbidden(request: Request) -> HTMLResponse:

@@ -14,7 +14,7 @@ from starlette.routing import Route
 from actions.errors import Refused
 from admin.auth import has_role
 from views.base import SportelloModelView
-from views.fragments import forbidden, render
+from views.fragments import forbidden, form_int, render
 
 
 def route(views: list[SportelloModelView]) -> Route:
@@ -27,9 +27,8 @@ def route(views: list[SportelloModelView]) -> Route:
             return render(request, "_outcome.html", status_code=404, ok=False, message="")
         if not view.is_accessible(request) or not has_role(request, action.minimum_role):
             return forbidden(request)
-        try:
-            pk = int(request.path_params["pk"])
-        except ValueError:
+        pk = form_int(request.path_params["pk"])
+        if pk is None:
             return render(request, "_outcome.html", status_code=404, ok=False, message="")
         suffix = "submit" if request.method == "POST" else "form"
         handler = getattr(view, f"{action.name}_{suffix}")

@@ -560,3 +560,31 @@ def test_every_appointment_action_writes_one_audit_event(
     postponed = last_event(session, "appointment.postpone")
     assert postponed.before is not None and postponed.after is not None
     assert postponed.before["state"] == "confirmed" and postponed.after["state"] == "postponed"
+
+
+def test_a_postponement_onto_the_agents_unavailable_day_is_refused(
+    session: Session, olivia: Actor, campaign: Campaign
+) -> None:
+    now = utc("2026-09-01 09:00")
+    appointment = book(session, olivia, campaign, "2026-10-02 12:00", now)
+    declare(session, olivia, campaign.agents[0], "2026-10-20", now=now)
+
+    with pytest.raises(Refused, match="unavailable"):
+        appointments.postpone(session, olivia, appointment.id, "2026-10-20 09:00", now=now)
+
+
+def test_a_campaign_with_no_agent_says_who_adds_one(
+    session: Session, olivia: Actor, organization: Organization
+) -> None:
+    empty = Campaign(organization=organization, name="Vuota", purchased=5)
+    session.add(empty)
+    session.commit()
+
+    with pytest.raises(Refused, match="no agent yet"):
+        appointments.book(
+            session,
+            olivia,
+            empty.id,
+            Booking(1, "Bar", "Via", "2026-10-02 12:00"),
+            now=utc("2026-09-01 09:00"),
+        )

@@ -44,12 +44,20 @@ def _book(page: Page, prospect: str, start: str) -> None:
     panel.get_by_test_id("confirm").click()
 
 
-def test_book_at_the_boundary_then_a_late_cancellation_is_refused_with_its_reason(
+def test_a_supervisor_renews_then_books_at_the_boundary_and_a_late_cancellation_is_refused(
     page: Page, console: Console
 ) -> None:
+    """Renewing by the two places these scenarios book keeps the demo campaign open when they
+    run again and again against one instance."""
     prospect = f"Ferramenta {secrets.token_hex(3)}"
-    console.login(page, "demo-operator")
+    console.login(page, "demo-supervisor")
     _campaign_page(page, console)
+    purchased, remaining = _box(page, "purchased"), _box(page, "remaining")
+    page.locator("[data-testid^=renew-]").first.click()
+    page.get_by_test_id("action-panel").get_by_test_id("added").fill("2")
+    page.get_by_test_id("action-panel").get_by_test_id("confirm").click()
+    expect(page.get_by_test_id("box-purchased")).to_have_text(str(purchased + 2))
+    expect(page.get_by_test_id("box-remaining")).to_have_text(str(remaining + 2))
     taken = _box(page, "taken")
 
     # 35 hours 58 minutes ahead: booking closed two minutes ago.

@@ -15,7 +15,14 @@ from starlette.testclient import TestClient
 
 from actions import appointments
 from actions.context import Actor
-from models import Appointment, AppointmentState, AuditEvent, Campaign, Organization
+from models import (
+    Appointment,
+    AppointmentState,
+    AuditEvent,
+    Campaign,
+    CampaignState,
+    Organization,
+)
 from tests.actions.test_appointments import generate, make_campaign, utc
 from tests.conftest import Personas, csrf_token, htmx_headers, log_in
 from tests.helpers import fresh
@@ -219,10 +226,17 @@ def test_an_operator_cannot_renew_create_or_edit_a_campaign(
     assert renew.status_code == 403
     assert client.get("/admin/campaigns/create").status_code == 403
     assert client.get(f"/admin/campaigns/edit?pk={campaign.id}").status_code == 403
+    ended = client.post(
+        f"/admin/campaigns/edit?pk={campaign.id}",
+        data={"state": "ended", "name": "x", "time_zone": "UTC"},
+        headers=headers,
+    )
+    assert ended.status_code == 403
     assert client.get("/admin/appointments/create").status_code == 403
     assert client.get("/admin/unavailabilities/create").status_code == 403
     fresh(session).expire_all()
     assert session.get(Campaign, campaign.id).purchased == 2
+    assert session.get(Campaign, campaign.id).state == CampaignState.ACTIVE
     assert (
         fresh(session).scalar(
             select(func.count(AuditEvent.seq)).where(AuditEvent.action == "campaign.renew")
@@ -329,3 +343,150 @@ def test_an_agent_does_not_move_to_another_campaign_through_the_edit_form(
     assert form.status_code == 200
     assert 'name="zone"' in form.text
     assert 'name="campaign"' not in form.text
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/campaigns/99999999999999999999/boxes",
+        "/admin/campaigns/x/appointments",
+        "/admin/do/appointments/99999999999999999999/confirm",
+        "/admin/do/campaigns/²/book",
+    ],
+)
+def test_a_malformed_or_huge_id_is_not_found(
+    client: TestClient, personas: Personas, url: str
+) -> None:
+    log_in(client, "olivia")
+
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("start=0001-01-01", "start"),
+        ("end=9999-12-31", "end"),
+        ("start=2026-10-31&end=2026-10-01", "end"),
+        ("start=31/10/2026", "start"),
+    ],
+)
+def test_a_period_that_cannot_be_read_is_refused_on_the_right_box_with_no_figures(
+    client: TestClient, personas: Personas, campaign: Campaign, query: str, field: str
+) -> None:
+    log_in(client, "olivia")
+
+    page = client.get(f"/admin/appointments/report?{query}&campaign=²")
+
+    assert page.status_code == 200
+    soup = BeautifulSoup(page.text, "html.parser")
+    assert soup.select_one("[data-testid=refusal]") is not None
+    assert "is-invalid" in soup.select_one(f"#{field}")["class"]
+    assert soup.select("[data-testid=report-row]") == []
+    assert soup.select_one("[data-testid=report-csv]") is None
+    assert client.get(f"/admin/appointments/report.csv?{query}").status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"prospect": "x" * 201}, "prospect"),
+        ({"agent": "²"}, "agent"),
+        ({"starts_at": "0001-01-01T00:00"}, "starts_at"),
+    ],
+)
+def test_a_booking_with_a_value_out_of_bounds_is_refused_on_its_box(
+    client: TestClient,
+    personas: Personas,
+    session: Session,
+    campaign: Campaign,
+    data: dict[str, str],
+    field: str,
+) -> None:
+    log_in(client, "olivia")
+
+    response = _book(client, campaign, data.pop("starts_at", _later()), **data)
+
+    soup = BeautifulSoup(response.text, "html.parser")
+    assert soup.select_one("[data-testid=refusal]") is not None
+    assert "is-invalid" in soup.select_one(f"#{field}")["class"]
+    assert fresh(session).scalar(select(func.count(Appointment.id))) == 0
+
+
+def test_a_day_far_beyond_any_calendar_is_refused_for_an_unavailability(
+    client: TestClient, personas: Personas, campaign: Campaign
+) -> None:
+    log_in(client, "olivia")
+
+    response = client.post(
+        f"/admin/do/agents/{campaign.agents[0].id}/unavailable",
+        data={"day": "9999-12-31"},
+        headers=htmx_headers(client),
+    )
+
+    assert "Write the day like" in response.text
+
+
+def test_after_a_conflict_the_form_carries_the_version_now_saved(
+    client: TestClient, personas: Personas, session: Session, olivia: Actor, campaign: Campaign
+) -> None:
+    appointment = appointments.book(
+        session,
+        olivia,
+        campaign.id,
+        appointments.Booking(campaign.agents[0].id, "Bar Sport", "Via Po 2", _later()),
+    )
+    appointments.confirm(session, olivia, appointment.id)  # a colleague's change: version 2
+    session.commit()
+    log_in(client, "olivia")
+    headers = htmx_headers(client)
+
+    stale = client.post(
+        f"/admin/do/appointments/{appointment.id}/postpone",
+        data={"version": "1", "starts_at": _later(25)},
+        headers=headers,
+    )
+    soup = BeautifulSoup(stale.text, "html.parser")
+    assert "Someone else changed" in soup.select_one("[data-testid=refusal]").text
+    assert soup.select_one("[name=version]")["value"] == "2"
+    assert soup.select_one("#starts_at")["value"] == _later(25)
+
+    again = client.post(
+        f"/admin/do/appointments/{appointment.id}/postpone",
+        data={"version": "2", "starts_at": _later(25)},
+        headers=headers,
+    )
+    assert "postponed" in again.text
+
+
+def test_a_campaign_without_a_purchased_total_is_refused_on_the_form(
+    client: TestClient, personas: Personas, session: Session, organization: Organization
+) -> None:
+    log_in(client, "sam")
+    page = client.get("/admin/campaigns/create")
+
+    response = client.post(
+        "/admin/campaigns/create",
+        data={
+            "name": "Autunno",
+            "organization": str(organization.id),
+            "purchased": "",
+            "time_zone": "Europe/Rome",
+            "csrftoken": csrf_token(page.text),
+        },
+    )
+
+    assert response.status_code in (200, 400, 422)
+    assert fresh(session).scalar(select(Campaign)) is None
+
+
+def test_a_name_a_spreadsheet_would_run_is_written_as_text_in_the_csv(
+    client: TestClient, personas: Personas, session: Session, organization: Organization
+) -> None:
+    make_campaign(session, organization).name = "=HYPERLINK(1)"
+    session.commit()
+    log_in(client, "olivia")
+
+    exported = client.get("/admin/appointments/report.csv")
+
+    assert "'=HYPERLINK(1)" in exported.text
