@@ -170,7 +170,11 @@ def test_a_stale_form_is_refused_with_a_conflict(
 
     assert "Someone else changed" in response.text
     fresh(session).expire_all()
-    assert session.get_one(Ticket, ticket.id).state == TicketState.OPEN
+    saved = session.get_one(Ticket, ticket.id)
+    assert saved.state == TicketState.OPEN
+    # The form shown again carries the version now saved: sent again, it is accepted.
+    again = BeautifulSoup(response.text, "html.parser").select_one("input[name=version]")
+    assert again["value"] == str(saved.version) != seen
 
 
 def test_the_lists_mine_unassigned_and_overdue(
