@@ -20,15 +20,14 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, true
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
-from actions.audit import Scope, audited
+from actions.audit import Scope, audited, changing
 from actions.context import Actor
 from actions.errors import Conflict, Forbidden, Refused, Term
 from admin.i18n import N_
@@ -389,20 +388,20 @@ def require_supervisor(actor: Actor) -> None:
         raise Forbidden(N_("Only a supervisor may renew a campaign."))
 
 
-@contextmanager
 def _changing(
     session: Session, actor: Actor, action: str, entity: Any, *, minimum: Role = Role.OPERATOR
-) -> Iterator[Scope]:
-    """An audited change; a colleague's change of the same record saved at the same moment
-    makes it a conflict, and nothing of it is written."""
-    try:
-        with audited(session, actor, action, entity) as scope:
-            (require_supervisor if minimum == Role.SUPERVISOR else require_desk)(actor)
-            yield scope
-    except StaleDataError:
-        raise Conflict(
+) -> AbstractContextManager[Scope]:
+    """An audited change (see `audit.changing`) by the desk, or by a supervisor."""
+    return changing(
+        session,
+        actor,
+        action,
+        entity,
+        require=require_supervisor if minimum == Role.SUPERVISOR else require_desk,
+        conflict=Conflict(
             N_("Someone else changed this record at the same moment: look at it again.")
-        ) from None
+        ),
+    )
 
 
 def _locked_campaign(session: Session, campaign_id: int) -> Campaign:

@@ -16,7 +16,7 @@ import decimal
 import enum
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,9 +24,10 @@ from typing import Any
 from sqlalchemy import Connection, event, inspect, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapper, Session, UOWTransaction
+from sqlalchemy.orm.exc import StaleDataError
 
 from actions.context import Actor
-from actions.errors import Refused
+from actions.errors import Conflict, Refused
 from models import AuditEvent, Base, Outcome, utcnow
 
 GENESIS = "0" * 64
@@ -86,6 +87,27 @@ def audited(
     session.info.pop("audit_scope", None)
     savepoint.commit()
     record(session, scope, Outcome.SUCCESS, message=scope.message)
+
+
+@contextmanager
+def changing(
+    session: Session,
+    actor: Actor,
+    action: str,
+    entity: Base,
+    *,
+    require: Callable[[Actor], None],
+    conflict: Conflict,
+) -> Iterator[Scope]:
+    """An audited change of a versioned record by someone `require` lets through; a
+    colleague's change of it saved at the same moment raises `conflict`, and nothing of the
+    change is written."""
+    try:
+        with audited(session, actor, action, entity) as scope:
+            require(actor)
+            yield scope
+    except StaleDataError:
+        raise conflict from None
 
 
 def record(session: Session, scope: Scope, outcome: Outcome, message: str | None = None) -> None:

@@ -11,17 +11,15 @@ passed (the first-response one only until the first public reply).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session, object_session
-from sqlalchemy.orm.exc import StaleDataError
 
 from actions import outbox, personal_data
-from actions.audit import Scope, audited
+from actions.audit import Scope, audited, changing
 from actions.context import Actor
 from actions.errors import Conflict, Forbidden, Refused, Term
 from admin.i18n import N_, translate
@@ -324,16 +322,13 @@ def is_overdue(ticket: Ticket, now: dt.datetime | None = None) -> bool:
     )
 
 
-@contextmanager
-def _changing(session: Session, actor: Actor, action: str, ticket: Ticket) -> Iterator[Scope]:
-    """An audited change of a ticket by the desk; a colleague's change saved at the same
-    moment makes it a conflict, and nothing of it is written."""
-    try:
-        with audited(session, actor, action, ticket) as scope:
-            require_desk(actor)
-            yield scope
-    except StaleDataError:
-        raise _conflict(ticket) from None
+def _changing(
+    session: Session, actor: Actor, action: str, ticket: Ticket
+) -> AbstractContextManager[Scope]:
+    """An audited change of a ticket by the desk (see `audit.changing`)."""
+    return changing(
+        session, actor, action, ticket, require=require_desk, conflict=_conflict(ticket)
+    )
 
 
 def _conflict(ticket: Ticket) -> Conflict:
