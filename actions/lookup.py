@@ -18,6 +18,7 @@ import phonenumbers
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from actions.link_card import card_usernames
 from admin.i18n import N_
 from models import Client, LoginAccount, Member, Organization
 from models.client import company_key, identifier_key
@@ -123,16 +124,21 @@ def _by_tax_code(session: Session, text: str, _country: str, limit: int) -> list
 
 
 def _by_card_or_username(session: Session, text: str, _country: str, limit: int) -> list[Hit]:
-    """A username in any case, or a card number with or without the library's ISIL prefix."""
-    if " " in text:
+    """A username in any case, or a card number with or without the library's ISIL prefix,
+    also when the caller reads out the ISIL code and the card together ("NL-1234AB 0012345"
+    finds the account 0012345)."""
+    isils = session.scalars(select(Organization.isil).where(Organization.isil.is_not(None))).all()
+    usernames = card_usernames(text, [isil for isil in isils if isil])
+    if not usernames:
         return []
     key = text.lower()
-    isils = session.scalars(select(Organization.isil).where(Organization.isil.is_not(None))).all()
-    usernames = {key} | {f"{isil}-{key}".lower() for isil in isils}
     accounts = session.scalars(
         select(LoginAccount).where(func.lower(LoginAccount.username).in_(usernames)).limit(limit)
     ).all()
-    members = session.scalars(select(Member).where(Member.card_number == text).limit(limit)).all()
+    cards = {text} | {u for u in usernames if u.isdigit()}
+    members = session.scalars(
+        select(Member).where(Member.card_number.in_(cards)).limit(limit)
+    ).all()
     return [
         _account_hit(a, "username" if a.username.lower() == key else "card") for a in accounts
     ] + [_member_hit(m, "card") for m in members]

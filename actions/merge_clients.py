@@ -1,14 +1,19 @@
 """Merge into target (seed 001), undo, and the deliberate deletion of an emptied record.
 
 - preview: which events move, which fields differ, which record stays; nothing written.
-- merge: in one transaction every event of the source moves to the target; the source is
+  `ask_merge` adds the signed token (actions/steps.py) that the confirmation needs.
+- merge: only with the preview's token, for the same source, target and operator, within 10
+  minutes; in one transaction every event of the source moves to the target; the source is
   marked merged into the target and keeps a record of exactly which events moved, by whom and
   when. Nothing is mailed. Refused: into itself, into a client already merged elsewhere, a
-  chain that would loop, a source already merged. Two merges of the same source at the same
-  time: the row version makes the second fail with a conflict, and nothing is lost.
-- undo: until the source is deleted, moves back exactly the events that moved.
-- delete: only a client with no events, with its client number typed; audited with a full
-  snapshot; never automatic.
+  chain that would loop, a source already merged, events changed since the preview. Two
+  merges of the same source at the same time: the row version makes the second fail with a
+  conflict, and nothing is lost. A client with no events merges like any other.
+- undo: until the source is deleted, moves back exactly the events that moved. While the
+  target is itself merged into another client, those events are there, mixed with the
+  target's: the undo is refused, naming that later merge, which is to be undone first.
+- delete: only a client with no events, with its client number typed in the form that
+  `ask_delete` issued a token for; audited with a full snapshot; never automatic.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.exc import StaleDataError
 
+from actions import steps
 from actions.account_links import require_operator
 from actions.audit import audited, snapshot
 from actions.context import Actor
@@ -38,6 +44,7 @@ class Preview:
     target: Client
     moving_event_ids: list[int]
     differences: dict[str, tuple[str | None, str | None]]  # field: (source, target)
+    step: str = ""  # the token the confirmation posts back
 
 
 def by_number(session: Session, number: str) -> Client:
@@ -101,27 +108,56 @@ def _chain_reaches(session: Session, start: Client, goal: Client) -> bool:
     return False
 
 
+def ask_merge(
+    session: Session, actor: Actor, source_id: int, target_number: str, secret_key: str
+) -> Preview:
+    """The first step: the preview, with the token its confirmation needs."""
+    require_operator(actor)
+    plan = preview(session, source_id, target_number)
+    token = steps.issue(
+        secret_key,
+        "merge",
+        actor,
+        source=plan.source.id,
+        target=plan.target.id,
+        events=steps.digest(plan.moving_event_ids),
+    )
+    return Preview(plan.source, plan.target, plan.moving_event_ids, plan.differences, token)
+
+
+MERGE_STEP_REFUSED = N_(
+    "Preview the merge again, then confirm it: this confirmation is missing, older than 10 "
+    "minutes, or was shown for another merge or to another operator."
+)
+
+
 def merge(
     session: Session,
     actor: Actor,
     source_id: int,
     target_number: str,
+    proof: steps.Proof | None,
     *,
-    expected_event_ids: list[int] | None = None,
     now: dt.datetime | None = None,
 ) -> ClientMerge:
-    """`expected_event_ids` is what the operator saw in the preview: if events arrived since,
-    the merge is refused so that the operator confirms what really moves."""
+    """The second step: only with the token of the preview the operator saw; if events
+    arrived since, the merge is refused so that the operator confirms what really moves."""
     now = now or utcnow()
     plan = preview(session, source_id, target_number)
     source, target = plan.source, plan.target
     try:
         with audited(session, actor, "client.merge", source) as scope:
             require_operator(actor)
-            if (
-                expected_event_ids is not None
-                and sorted(expected_event_ids) != plan.moving_event_ids
-            ):
+            shown = steps.check(
+                proof,
+                "merge",
+                actor,
+                Refused(MERGE_STEP_REFUSED, field="target"),
+                now=now,
+                source=source.id,
+                target=target.id,
+            )
+            if shown.get("events") != steps.digest(plan.moving_event_ids):
                 raise Conflict(
                     N_("The events of %(number)s changed since the preview: look at it again."),
                     number=source.client_number,
@@ -151,15 +187,33 @@ def merge(
     return record
 
 
-def _move(session: Session, event_ids: list[int], client_id: int) -> None:
+def _move(
+    session: Session, event_ids: list[int], client_id: int, from_client_id: int | None = None
+) -> int:
     """Exactly these events go to the client, a chunk of ids per statement (PostgreSQL's
-    driver takes at most 65,535 parameters in one)."""
+    driver takes at most 65,535 parameters in one); only those on `from_client_id` when
+    given. Returns how many moved."""
+    moved = 0
     for start in range(0, len(event_ids), MOVE_CHUNK):
-        session.execute(
-            update(ClientEvent)
-            .where(ClientEvent.id.in_(event_ids[start : start + MOVE_CHUNK]))
-            .values(client_id=client_id)
+        statement = update(ClientEvent).where(
+            ClientEvent.id.in_(event_ids[start : start + MOVE_CHUNK])
         )
+        if from_client_id is not None:
+            statement = statement.where(ClientEvent.client_id == from_client_id)
+        result = session.execute(statement.values(client_id=client_id))
+        moved += int(getattr(result, "rowcount", 0) or 0)
+    return moved
+
+
+def _later_merge(session: Session, target_id: int) -> ClientMerge | None:
+    """The merge, still in force, that took the target's events (with the moved ones)
+    elsewhere."""
+    return session.scalar(
+        select(ClientMerge)
+        .where(ClientMerge.source_id == target_id, ClientMerge.undone_at.is_(None))
+        .order_by(ClientMerge.id.desc())
+        .limit(1)
+    )
 
 
 def undo_merge(
@@ -182,19 +236,71 @@ def undo_merge(
                 N_("%(number)s is not merged: there is nothing to undo."),
                 number=source.client_number,
             )
-        _move(session, record.moved_event_ids, source.id)
+        later = _later_merge(session, record.target_id)
+        if later is not None:
+            raise Refused(
+                N_(
+                    "%(target)s, which received the events of %(number)s, was merged into "
+                    "%(later)s afterwards (merge no. %(id)s by %(operator)s): undo that merge "
+                    "first, then this one."
+                ),
+                number=source.client_number,
+                target=later.source_number,
+                later=session.get_one(Client, later.target_id).client_number,
+                id=later.id,
+                operator=later.operator_username,
+            )
+        moved = _move(session, record.moved_event_ids, source.id, record.target_id)
+        if moved != len(record.moved_event_ids):
+            raise Conflict(
+                N_(
+                    "Some events of %(number)s are no longer on the client they were merged "
+                    "into: look at both clients' events again."
+                ),
+                number=source.client_number,
+            )
         source.merged_into_id, source.merged_at = None, None
         record.undone_at = now
         scope.note(moved_back_event_ids=record.moved_event_ids, merge_id=record.id)
     return record
 
 
-def delete_client(session: Session, actor: Actor, client_id: int, typed_number: str) -> None:
+def ask_delete(session: Session, actor: Actor, client_id: int, secret_key: str) -> str:
+    """The first step of a deletion: the token the typed confirmation is posted with."""
+    require_operator(actor)
+    if session.get(Client, client_id) is None:
+        raise Refused(N_("This client no longer exists. Search for it again."))
+    return steps.issue(secret_key, "client.delete", actor, client=client_id)
+
+
+DELETE_STEP_REFUSED = N_(
+    "Open the deletion form again and type the client number there: this confirmation is "
+    "missing, older than 10 minutes, or was shown for another client or to another operator."
+)
+
+
+def delete_client(
+    session: Session,
+    actor: Actor,
+    client_id: int,
+    typed_number: str,
+    proof: steps.Proof | None,
+    *,
+    now: dt.datetime | None = None,
+) -> None:
     client = session.get(Client, client_id)
     if client is None:
         raise Refused(N_("This client no longer exists. Search for it again."))
     with audited(session, actor, "client.delete", client) as scope:
         require_operator(actor)
+        steps.check(
+            proof,
+            "client.delete",
+            actor,
+            Refused(DELETE_STEP_REFUSED, field="confirmation"),
+            now=now,
+            client=client.id,
+        )
         if typed_number.strip() != client.client_number:
             raise Refused(
                 N_("Type the client number %(number)s to confirm the deletion."),

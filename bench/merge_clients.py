@@ -35,8 +35,9 @@ from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from actions.context import Actor
-from actions.merge_clients import merge, preview, undo_merge
+from actions.merge_clients import ask_merge, merge, undo_merge
 from actions.operators import create_operator
+from actions.steps import Proof
 from admin.db import make_engine, make_sessionmaker
 from admin.migrate import upgrade
 from models import AuditEvent, Client, ClientEvent, ClientMerge, EventKind, Role, utcnow
@@ -157,17 +158,20 @@ def run_once(
     figures: dict[str, float] = {}
 
     seen: list[int] = []
+    steps: list[str] = []
+    key = "bench-" + "k" * 32
 
     def look(session: Session) -> None:
-        plan = preview(session, source_id, target_number)
+        plan = ask_merge(session, actor, source_id, target_number, key)
         seen.extend(plan.moving_event_ids)
+        steps.append(plan.step)
 
     figures["preview"] = timed(factory, look)
     check(seen == moving, f"the preview shows {len(seen)} moving events, not {events}")
 
     figures["merge"] = timed(
         factory,
-        lambda s: merge(s, actor, source_id, target_number, expected_event_ids=seen),
+        lambda s: merge(s, actor, source_id, target_number, Proof(steps[-1], key)),
     )
     with factory() as session:
         check(events_of(session, source_id) == [], "events were left on the source")

@@ -11,7 +11,15 @@ from starlette_admin import DateTimeField, EmailField, IntegerField, StringField
 
 from actions import personal_data
 from actions.errors import Refused
-from actions.merge_clients import delete_client, merge, preview, suggest_targets, undo_merge
+from actions.merge_clients import (
+    ask_delete,
+    ask_merge,
+    delete_client,
+    merge,
+    suggest_targets,
+    undo_merge,
+)
+from actions.steps import Proof
 from admin.auth import actor, has_role
 from admin.i18n import N_, _, lazy_gettext
 from models import Client, ClientEvent, ClientOrigin, EventKind, Role
@@ -107,17 +115,17 @@ class ClientView(SportelloModelView):
         )
 
     async def merge_submit(self, request: Request, pk: int) -> Response:
-        """Two steps: the target number shows the preview; only its confirmation merges,
-        and only the events the preview showed."""
+        """Two steps: the target number shows the preview with its token; only the
+        confirmation carrying that token merges, and only the events the preview showed."""
         form = await request.form()
-        values = {
-            "target": str(form.get("target", "")).strip(),
-            "expected": str(form.get("expected", "")),
-        }
+        values = {name: str(form.get(name, "")).strip() for name in ("target", "step")}
         client = await self._client(request, pk)
+        secret_key = str(request.app.state.settings.secret_key)
         try:
-            if not values["expected"]:
-                plan = await call(request, preview, pk, values["target"])
+            if not values["step"]:
+                plan = await call(
+                    request, ask_merge, actor(request), pk, values["target"], secret_key
+                )
                 response = render(
                     request, "merge_form.html", view=self, client=client, values=values, plan=plan
                 )
@@ -125,9 +133,13 @@ class ClientView(SportelloModelView):
                     response.headers["HX-Retarget"] = "#action-panel"
                     response.headers["HX-Reswap"] = "innerHTML"
                 return response
-            expected = [int(i) for i in values["expected"].split(",") if i.strip().isdigit()]
             record = await call(
-                request, merge, actor(request), pk, values["target"], expected_event_ids=expected
+                request,
+                merge,
+                actor(request),
+                pk,
+                values["target"],
+                Proof(values["step"], secret_key),
             )
         except Refused as refusal:
             return refused(
@@ -136,7 +148,7 @@ class ClientView(SportelloModelView):
                 "merge_form.html",
                 view=self,
                 client=client,
-                values=values,
+                values={"target": values["target"]},
                 plan=None,
             )
         message = _(
@@ -191,17 +203,33 @@ class ClientView(SportelloModelView):
 
     async def delete_form(self, request: Request, pk: int) -> Response:
         client = await self._client(request, pk)
+        secret_key = str(request.app.state.settings.secret_key)
+        step = await call(request, ask_delete, actor(request), pk, secret_key)
         return render(
-            request, "client_action_form.html", view=self, client=client, action="delete", values={}
+            request,
+            "client_action_form.html",
+            view=self,
+            client=client,
+            action="delete",
+            values={"step": step},
         )
 
     async def delete_submit(self, request: Request, pk: int) -> Response:
+        """Typed confirmation: accepted only with the token the deletion form issued."""
         form = await request.form()
-        values = {"confirmation": str(form.get("confirmation", ""))}
+        values = {name: str(form.get(name, "")) for name in ("confirmation", "step")}
         client = await self._client(request, pk)
         number = client.client_number
+        secret_key = str(request.app.state.settings.secret_key)
         try:
-            await call(request, delete_client, actor(request), pk, values["confirmation"])
+            await call(
+                request,
+                delete_client,
+                actor(request),
+                pk,
+                values["confirmation"],
+                Proof(values["step"], secret_key),
+            )
         except Refused as refusal:
             return refused(
                 request,

@@ -22,7 +22,6 @@ from starlette_admin import (
 from actions import personal_data
 from actions.errors import Refused
 from actions.forget_generate import generate_account as generate_account_action
-from actions.link_card import link_card as link_card_action
 from actions.members import STATE_LABELS, get_member
 from actions.resend_password import resend_password as resend_password_action
 from actions.validate import validate as validate_action
@@ -32,7 +31,7 @@ from models import Member, MemberState, Organization
 from views.base import SportelloModelView, StateField, version_field
 from views.filters import relation_in
 from views.fragments import RowAction, call, done, list_row, refused, render
-from views.link_card import find_account_by_card, refused_or_confirm
+from views.link_card import submit as link_card_submit
 
 
 def _country(data: dict[str, Any]) -> str:
@@ -216,36 +215,8 @@ class MemberView(SportelloModelView):
 
     async def link_card_submit(self, request: Request, pk: int) -> Response:
         """Two steps: the card number finds the account and shows its e-mail; only the
-        operator's confirmation of that e-mail links it."""
-        form = await request.form()
-        values = {
-            name: str(form.get(name, "")).strip() for name in ("card_number", "confirmed_email")
-        }
-        member = await call(request, get_member, pk)
-        try:
-            if not values["confirmed_email"]:
-                found = await call(request, find_account_by_card, member.id, values["card_number"])
-                return refused_or_confirm(request, self, member, values, found)
-            await call(
-                request,
-                link_card_action,
-                actor(request),
-                pk,
-                values["card_number"],
-                values["confirmed_email"],
-            )
-        except Refused as refusal:
-            return refused(
-                request,
-                refusal,
-                "link_card_form.html",
-                view=self,
-                member=member,
-                values=values,
-                found=None,
-            )
-        message = _("The login account is linked to %(name)s.") % {"name": member.full_name}
-        return done(request, self.key, message, await list_row(request, self, member))
+        operator's confirmation, with the token the first step issued, links it."""
+        return await link_card_submit(request, self, pk)
 
     async def generate_account_form(self, request: Request, pk: int) -> Response:
         member = await call(request, get_member, pk)

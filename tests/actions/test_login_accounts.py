@@ -14,7 +14,6 @@ from actions.account_state import change_login_email, delete_account, unlock_acc
 from actions.context import Actor
 from actions.errors import Refused
 from actions.forget_generate import forget_account, generate_account
-from actions.link_card import link_card
 from actions.passwords import verify_password
 from actions.send_phone_code import send_phone_code
 from models import (
@@ -24,7 +23,6 @@ from models import (
     LoginAccount,
     Member,
     Organization,
-    Outcome,
 )
 from tests.conftest import make_member
 from tests.helpers import events, last_event, outbox
@@ -224,66 +222,6 @@ def test_resend_activation_is_refused_once_activated(
 
     with pytest.raises(Refused, match="already activated"):
         resend_activation(session, olivia, account.id, link_base=BASE)
-
-
-# --- link card ---------------------------------------------------------------------------
-
-
-def test_link_by_card_number_after_confirming_the_email(
-    session: Session, olivia: Actor, library: Organization, customer: Member
-) -> None:
-    account = _account(session, library, username="20010045")
-
-    link_card(session, olivia, customer.id, "20010045", confirmed_email="ANNE@example.nl")
-    session.commit()
-
-    assert account.member_id == customer.id
-    assert last_event(session, "login_account.link_card").after["found_as"] == "20010045"
-
-
-def test_link_falls_back_to_isil_and_card_number(
-    session: Session, olivia: Actor, library: Organization, customer: Member
-) -> None:
-    account = _account(session, library, username="nl-1234ab-20010045")
-
-    link_card(session, olivia, customer.id, "20010045", confirmed_email="anne@example.nl")
-
-    assert account.member_id == customer.id
-
-
-def test_nothing_found_offers_generate_never_forget(
-    session: Session, olivia: Actor, customer: Member
-) -> None:
-    with pytest.raises(Refused) as refusal:
-        link_card(session, olivia, customer.id, "99999", confirmed_email="anne@example.nl")
-
-    assert "generate" in str(refusal.value) and "forget" not in str(refusal.value)
-
-
-def test_an_account_of_another_member_is_not_taken_over(
-    session: Session, olivia: Actor, library: Organization, customer: Member
-) -> None:
-    other = make_member(session, library, tax_code="X2", email="bob@example.nl")
-    account = _account(session, library, username="20010045", member=other)
-
-    with pytest.raises(Refused, match="belongs to another member"):
-        link_card(session, olivia, customer.id, "20010045", confirmed_email="anne@example.nl")
-    assert session.get_one(LoginAccount, account.id).member_id == other.id
-
-
-@pytest.mark.parametrize("confirmed", ["", "someone.else@example.nl"])
-def test_the_email_check_cannot_be_skipped(
-    session: Session, olivia: Actor, library: Organization, customer: Member, confirmed: str
-) -> None:
-    account = _account(session, library, username="20010045")
-
-    with pytest.raises(Refused, match="Confirm with the customer") as refusal:
-        link_card(session, olivia, customer.id, "20010045", confirmed_email=confirmed)
-    session.commit()
-
-    assert refusal.value.field == "confirmed_email"
-    assert session.get_one(LoginAccount, account.id).member_id is None
-    assert last_event(session, "login_account.link_card").outcome == Outcome.REFUSED
 
 
 # --- phone code --------------------------------------------------------------------------

@@ -135,3 +135,15 @@ def test_a_client_is_found_by_number_identifier_or_legal_name(
 
 def test_a_persons_name_finds_no_client(session: Session, clients: list[Client]) -> None:
     assert [h for h in lookup(session, "Mario") if h.kind == "client"] == []
+
+
+@pytest.mark.parametrize("query", ["NL-1234AB-0012345", "NL-1234AB 0012345", "nl-1234ab0012345"])
+def test_the_library_code_read_out_with_the_card_finds_the_bare_card(
+    session: Session, people: dict[str, LoginAccount], query: str
+) -> None:
+    library = people["account"].organization
+    bare = LoginAccount(organization=library, username="0012345", login_email="r2@example.nl")
+    session.add(bare)
+    session.commit()
+
+    assert _first(session, query) == ("login_account", bare.id, "card")

@@ -1,13 +1,17 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from actions.context import Actor
 from actions.errors import Conflict, Refused
-from actions.merge_clients import delete_client, merge, preview, undo_merge
+from actions.merge_clients import ask_delete, ask_merge, delete_client, merge, preview, undo_merge
+from actions.steps import Proof
 from models import Client, ClientEvent, ClientMerge, Outcome
+from tests.client_merges import KEY, deleted, merged
 from tests.helpers import last_event, outbox
 
 
@@ -59,7 +63,7 @@ def test_merge_moves_every_event_records_them_and_mails_nobody(
     source, target = pair
     moving = _events_of(session, source)
 
-    record = merge(session, olivia, source.id, "C000001", expected_event_ids=moving)
+    record = merged(session, olivia, source.id, "C000001")
     session.commit()
 
     assert _events_of(session, source) == []
@@ -86,30 +90,30 @@ def test_impossible_merges_are_refused_with_the_reason(
     if case == "self":
         args, match = (source.id, "C000002"), "into itself"
     elif case == "source merged":
-        merge(session, olivia, source.id, "C000001")
+        merged(session, olivia, source.id, "C000001")
         args, match = (source.id, "C000003"), "already merged"
     elif case == "target merged":
-        merge(session, olivia, third.id, "C000001")
+        merged(session, olivia, third.id, "C000001")
         args, match = (source.id, "C000003"), "itself merged"
     else:
-        merge(session, olivia, target.id, "C000002")  # C1 -> C2, then C2 -> C1 would loop
+        merged(session, olivia, target.id, "C000002")  # C1 -> C2, then C2 -> C1 would loop
         args, match = (source.id, "C000001"), "itself merged|loop"
     session.commit()
 
     with pytest.raises(Refused, match=match):
-        merge(session, olivia, *args)
+        merged(session, olivia, *args)
 
 
 def test_events_arriving_after_the_preview_stop_the_merge(
     session: Session, olivia: Actor, pair: tuple[Client, Client]
 ) -> None:
     source, _target = pair
-    seen = _events_of(session, source)
+    plan = ask_merge(session, olivia, source.id, "C000001", KEY)
     session.add(ClientEvent(client_id=source.id, description="late request"))
     session.commit()
 
     with pytest.raises(Conflict, match="changed since the preview"):
-        merge(session, olivia, source.id, "C000001", expected_event_ids=seen)
+        merge(session, olivia, source.id, "C000001", Proof(plan.step, KEY))
     session.commit()
     assert len(_events_of(session, source)) == 4
     assert last_event(session, "client.merge").outcome == Outcome.REFUSED
@@ -119,11 +123,11 @@ def test_a_double_submission_merges_once(
     session: Session, olivia: Actor, pair: tuple[Client, Client]
 ) -> None:
     source, _target = pair
-    merge(session, olivia, source.id, "C000001")
+    merged(session, olivia, source.id, "C000001")
     session.commit()
 
     with pytest.raises(Refused, match="already merged"):
-        merge(session, olivia, source.id, "C000001")
+        merged(session, olivia, source.id, "C000001")
     assert len(session.scalars(select(ClientMerge)).all()) == 1
 
 
@@ -132,7 +136,7 @@ def test_undo_moves_back_exactly_the_events_that_moved(
 ) -> None:
     source, target = pair
     moved = _events_of(session, source)
-    merge(session, olivia, source.id, "C000001")
+    merged(session, olivia, source.id, "C000001")
     session.add(ClientEvent(client_id=target.id, description="arrived after the merge"))
     session.commit()
 
@@ -151,12 +155,12 @@ def test_delete_only_an_empty_client_with_its_number_typed(
 ) -> None:
     source, _target = pair
     with pytest.raises(Refused, match="still has 3 events"):
-        delete_client(session, olivia, source.id, "C000002")
-    merge(session, olivia, source.id, "C000001")
+        deleted(session, olivia, source.id, "C000002")
+    merged(session, olivia, source.id, "C000001")
     with pytest.raises(Refused, match="Type the client number"):
-        delete_client(session, olivia, source.id, "C2")
+        deleted(session, olivia, source.id, "C2")
 
-    delete_client(session, olivia, source.id, "C000002")
+    deleted(session, olivia, source.id, "C000002")
     session.commit()
 
     assert session.get(Client, source.id) is None
@@ -176,12 +180,13 @@ def test_two_operators_merging_the_same_source_lose_nothing_and_one_is_refused(
     source_id, target_id = pair[0].id, pair[1].id
     with session_factory() as first, session_factory() as second:
         stale = second.get_one(Client, source_id)  # the second operator opened the preview first
+        step = ask_merge(second, sam, source_id, "C000001", KEY).step
         second.commit()
 
-        merge(first, olivia, source_id, "C000001")
+        merged(first, olivia, source_id, "C000001")
         first.commit()
-        with pytest.raises(Conflict, match="at the same moment"):
-            merge(second, sam, source_id, "C000001")
+        with pytest.raises(Conflict, match="changed since the preview|at the same moment"):
+            merge(second, sam, source_id, "C000001", Proof(step, KEY))
         second.rollback()
         assert stale is not None
 
@@ -205,7 +210,7 @@ def test_events_move_in_chunks_and_none_is_left_behind(
     moved = _events_of(session, source)
     assert len(moved) == 7
 
-    merge(session, olivia, source.id, "C000001", expected_event_ids=moved)
+    merged(session, olivia, source.id, "C000001")
     session.commit()
     assert _events_of(session, source) == []
     undo_merge(session, olivia, source.id)
@@ -213,3 +218,93 @@ def test_events_move_in_chunks_and_none_is_left_behind(
 
     assert _events_of(session, source) == moved
     assert len(_events_of(session, target)) == 1
+
+
+def _chain(session: Session, pair: tuple[Client, Client]) -> tuple[Client, Client, Client]:
+    source, target = pair
+    third = Client(client_number="C000003", legal_name="Commune de Toulon")
+    session.add(third)
+    session.flush()
+    session.add(ClientEvent(client_id=third.id, description="third's own"))
+    session.commit()
+    return source, target, third
+
+
+def test_undoing_a_merge_whose_target_was_merged_since_names_that_merge_and_loses_nothing(
+    session: Session, olivia: Actor, pair: tuple[Client, Client]
+) -> None:
+    a, b, c = _chain(session, pair)
+    own = {client.id: _events_of(session, client) for client in (a, b, c)}
+    merged(session, olivia, a.id, "C000001")  # A -> B
+    later = merged(session, olivia, b.id, "C000003")  # B -> C
+    session.commit()
+
+    with pytest.raises(Refused, match=f"merged into C000003 afterwards \\(merge no. {later.id}"):
+        undo_merge(session, olivia, a.id)
+    session.commit()
+    assert last_event(session, "client.undo_merge").outcome == Outcome.REFUSED
+    undo_merge(session, olivia, b.id)
+    undo_merge(session, olivia, a.id)
+    session.commit()
+
+    assert {client.id: _events_of(session, client) for client in (a, b, c)} == own
+
+
+def test_a_client_with_no_events_is_merged(
+    session: Session, olivia: Actor, pair: tuple[Client, Client]
+) -> None:
+    _source, target = pair
+    empty = Client(client_number="C000009", legal_name="Toulon vide")
+    session.add(empty)
+    session.commit()
+
+    record = merged(session, olivia, empty.id, "C000001")
+    session.commit()
+
+    assert (empty.merged_into_id, record.moved_event_ids) == (target.id, [])
+
+
+@pytest.mark.parametrize("case", ["none", "forged", "other operator", "other target", "expired"])
+def test_a_merge_without_its_own_preview_is_refused(
+    session: Session, olivia: Actor, sam: Actor, pair: tuple[Client, Client], case: str
+) -> None:
+    source, _target = pair
+    third = Client(client_number="C000003", legal_name="Commune de Toulon")
+    session.add(third)
+    session.commit()
+    now = None
+    if case == "none":
+        proof = None
+    elif case == "forged":
+        proof = Proof("eyJzb3VyY2UiOjF9.forged.sig", KEY)
+    elif case == "other operator":
+        proof = Proof(ask_merge(session, sam, source.id, "C000001", KEY).step, KEY)
+    elif case == "other target":
+        proof = Proof(ask_merge(session, olivia, source.id, "C000003", KEY).step, KEY)
+    else:
+        proof = Proof(ask_merge(session, olivia, source.id, "C000001", KEY).step, KEY)
+        now = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=11)
+
+    with pytest.raises(Refused, match="Preview the merge again"):
+        merge(session, olivia, source.id, "C000001", proof, now=now)
+    session.commit()
+
+    assert source.merged_into_id is None and len(_events_of(session, source)) == 3
+    assert last_event(session, "client.merge").outcome == Outcome.REFUSED
+
+
+def test_a_deletion_without_its_form_is_refused(
+    session: Session, olivia: Actor, sam: Actor, pair: tuple[Client, Client]
+) -> None:
+    empty = Client(client_number="C000009", legal_name="Toulon vide")
+    session.add(empty)
+    session.commit()
+    someone_elses = ask_delete(session, sam, empty.id, KEY)
+
+    for proof in (None, Proof(someone_elses, KEY)):
+        with pytest.raises(Refused, match="Open the deletion form again"):
+            delete_client(session, olivia, empty.id, "C000009", proof)
+    session.commit()
+
+    assert session.get(Client, empty.id) is not None
+    assert last_event(session, "client.delete").outcome == Outcome.REFUSED

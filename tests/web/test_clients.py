@@ -31,10 +31,10 @@ def test_merge_shows_the_preview_then_merges_what_it_showed(
     step_one = client.post(url, headers=headers, data={"target": "C000001"})
     soup = BeautifulSoup(step_one.text, "html.parser")
     assert "2 events move" in soup.select_one("[data-testid=moving]").text
-    expected = soup.select_one("input[name=expected]")["value"]
+    step = soup.select_one("input[name=step]")["value"]
     assert fresh(session).scalar(select(ClientMerge)) is None
 
-    step_two = client.post(url, headers=headers, data={"target": "C000001", "expected": expected})
+    step_two = client.post(url, headers=headers, data={"target": "C000001", "step": step})
 
     assert (
         BeautifulSoup(step_two.text, "html.parser").select_one("[data-testid=outcome]") is not None
@@ -74,11 +74,7 @@ def test_a_clients_page_lists_its_events_and_its_merges(
 ) -> None:
     source, target = _clients(session)
     log_in(client, "olivia")
-    client.post(
-        f"/admin/do/clients/{source.id}/merge",
-        headers=htmx_headers(client),
-        data={"target": "C000001", "expected": ",".join(str(i) for i in _event_ids(session))},
-    )
+    merge_through_preview(client, source.id, "C000001")
 
     page = BeautifulSoup(client.get(f"/admin/clients/detail?pk={target.id}").text, "html.parser")
 
@@ -91,8 +87,49 @@ def test_a_clients_page_lists_its_events_and_its_merges(
     assert emptied.select_one(f"[data-testid=undo-merge-{source.id}]") is not None
 
 
-def _event_ids(session: Session) -> list[int]:
-    return list(fresh(session).scalars(select(ClientEvent.id)))
+def merge_through_preview(client: TestClient, source_id: int, target: str) -> BeautifulSoup:
+    """The preview, then its confirmation: the answer to the confirmation."""
+    url = f"/admin/do/clients/{source_id}/merge"
+    preview = client.post(url, headers=htmx_headers(client), data={"target": target})
+    step = BeautifulSoup(preview.text, "html.parser").select_one("input[name=step]")
+    assert step is not None, "the preview shows no confirmation"
+    confirmed = client.post(
+        url, headers=htmx_headers(client), data={"target": target, "step": step["value"]}
+    )
+    return BeautifulSoup(confirmed.text, "html.parser")
+
+
+def test_a_client_with_no_events_is_merged_after_its_preview(
+    client: TestClient, personas: Personas, session: Session
+) -> None:
+    _source, target = _clients(session)
+    empty = Client(client_number="C000009", legal_name="Toulon vide")
+    session.add(empty)
+    session.commit()
+    log_in(client, "olivia")
+
+    answer = merge_through_preview(client, empty.id, "C000001")
+
+    assert answer.select_one("[data-testid=outcome]") is not None
+    fresh(session).refresh(empty)
+    assert empty.merged_into_id == target.id
+
+
+def test_deleting_an_emptied_client_through_its_form(
+    client: TestClient, personas: Personas, session: Session
+) -> None:
+    empty = Client(client_number="C000009", legal_name="Toulon vide")
+    session.add(empty)
+    session.commit()
+    log_in(client, "olivia")
+    url = f"/admin/do/clients/{empty.id}/delete"
+    form = BeautifulSoup(client.get(url, headers=htmx_headers(client)).text, "html.parser")
+    step = form.select_one("input[name=step]")["value"]
+
+    client.post(url, headers=htmx_headers(client), data={"confirmation": "C000009", "step": step})
+
+    fresh(session).expunge_all()
+    assert session.get(Client, empty.id) is None
 
 
 def test_the_target_box_suggests_clients_by_number_or_name(

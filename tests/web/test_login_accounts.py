@@ -1,4 +1,4 @@
-"""Login-account row actions through HTTP: link card's two steps, generate, delete."""
+"""Login-account row actions through HTTP: generate, delete (link card: test_link_card.py)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from bs4 import BeautifulSoup
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
-from models import AccountState, LoginAccount, Member, Organization, Outcome
+from models import AccountState, LoginAccount, Member, Organization
 from tests.conftest import Personas, htmx_headers, log_in, make_member
-from tests.helpers import fresh, last_event, outbox
+from tests.helpers import fresh, outbox
 
 
 @pytest.fixture
@@ -35,65 +35,6 @@ def signed_in(client: TestClient, personas: Personas) -> TestClient:
 
 def _soup(response: object) -> BeautifulSoup:
     return BeautifulSoup(getattr(response, "text", ""), "html.parser")
-
-
-def test_link_card_shows_the_email_before_linking(
-    signed_in: TestClient, session: Session, library: Organization, customer: Member
-) -> None:
-    account = LoginAccount(
-        organization=library, username="NL-1234AB-20010045", login_email="anne@example.nl"
-    )
-    session.add(account)
-    session.commit()
-    headers = htmx_headers(signed_in)
-    url = f"/admin/do/members/{customer.id}/link_card"
-
-    step_one = signed_in.post(url, headers=headers, data={"card_number": "20010045"})
-
-    assert step_one.headers["hx-retarget"] == "#action-panel"
-    assert _soup(step_one).select_one("[data-testid=found-email]").text == "anne@example.nl"
-    assert fresh(session).get_one(LoginAccount, account.id).member_id is None
-
-    confirmed = signed_in.post(
-        url, headers=headers, data={"card_number": "20010045", "confirmed_email": "anne@example.nl"}
-    )
-
-    assert confirmed.status_code == 200 and "hx-retarget" not in confirmed.headers
-    session.refresh(account)
-    assert account.member_id == customer.id
-
-
-def test_a_crafted_request_cannot_skip_the_email_check(
-    signed_in: TestClient, session: Session, library: Organization, customer: Member
-) -> None:
-    account = LoginAccount(organization=library, username="20010045", login_email="anne@example.nl")
-    session.add(account)
-    session.commit()
-
-    response = signed_in.post(
-        f"/admin/do/members/{customer.id}/link_card",
-        headers=htmx_headers(signed_in),
-        data={"card_number": "20010045", "confirmed_email": "attacker@example.org"},
-    )
-
-    assert _soup(response).select_one("[data-testid=refusal]") is not None
-    session.refresh(account)
-    assert account.member_id is None
-    assert last_event(session, "login_account.link_card").outcome == Outcome.REFUSED
-
-
-def test_nothing_found_offers_generate_and_never_forget(
-    signed_in: TestClient, customer: Member
-) -> None:
-    response = signed_in.post(
-        f"/admin/do/members/{customer.id}/link_card",
-        headers=htmx_headers(signed_in),
-        data={"card_number": "404"},
-    )
-
-    soup = _soup(response)
-    assert soup.select_one("[data-testid=offer-generate]") is not None
-    assert "forget" not in soup.get_text().lower()
 
 
 def test_generate_creates_the_account_and_queues_its_activation_mail(
