@@ -196,6 +196,7 @@ def duplicates_clients(output: str, min_score: int) -> None:
     import json
 
     from actions.duplicates import find_duplicates
+    from actions.spreadsheet import safe_cell
     from admin.db import make_engine, make_sessionmaker
 
     settings = settings_or_exit(demo=True)
@@ -208,7 +209,7 @@ def duplicates_clients(output: str, min_score: int) -> None:
     elif output == "csv":
         writer = csv.writer(sys.stdout)
         writer.writerow(["first", "second", "score", "certainty", "reason"])
-        writer.writerows(rows)
+        writer.writerows([safe_cell(value) for value in row] for row in rows)
     else:
         for row in rows:
             click.echo("\t".join(str(value) for value in row))

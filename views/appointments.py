@@ -27,6 +27,7 @@ from starlette_admin.views import Link
 from actions import appointments
 from actions.appointments import Booking, Counters
 from actions.errors import Refused
+from actions.spreadsheet import safe_text
 from admin.auth import has_role
 from admin.i18n import N_, _, lazy_gettext
 from models import (
@@ -535,7 +536,7 @@ async def report_csv(request: Request) -> Response:
         label = [] if values["by"] == "campaign" else [row.label]
         writer.writerow(
             [
-                *map(_spreadsheet_safe, [row.campaign, *label]),
+                *map(safe_text, [row.campaign, *label]),
                 *("" if counts[c] is None else counts[c] for c in counts),
             ]
         )
@@ -545,11 +546,6 @@ async def report_csv(request: Request) -> Response:
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
-
-
-def _spreadsheet_safe(text: str) -> str:
-    """A name a spreadsheet would read as a formula is written as text."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
 
 
 def routes() -> list[Route]:

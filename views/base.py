@@ -7,15 +7,19 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from starlette.requests import Request
-from starlette_admin import EnumField, IntegerField
+from starlette_admin import BaseField, EnumField, IntegerField
 from starlette_admin.contrib.sqla import ModelView
 from starlette_admin.exceptions import FormValidationError
+from starlette_admin.types import RequestAction
 
 from actions.errors import Refused
+from actions.spreadsheet import safe_cell
 from admin.auth import has_role
 from admin.i18n import _
 from models import Role
+from views.exports import export_formats
 from views.fragments import RowAction
+from views.search import any_field_contains
 
 
 @dataclass
@@ -52,6 +56,7 @@ class SportelloModelView(ModelView):
     # Field -> check from actions/ (checks a typed value, returns it normalised or refuses).
     checks: ClassVar[dict[str, Callable[[str, dict[str, Any]], str]]] = {}
     row_click_navigate = False
+    exporters = export_formats()
 
     def __init__(self) -> None:
         super().__init__(self.model)
@@ -74,6 +79,17 @@ class SportelloModelView(ModelView):
 
     def can_import(self, request: Request) -> bool:
         return False
+
+    def get_search_query(self, request: Request, term: str) -> Any:
+        """The list search, with `%` and `_` taken as the characters typed."""
+        return any_field_contains(self.model, self.get_fields_list(request), term)
+
+    async def serialize_field_value(self, value: Any, field: BaseField, request: Request) -> Any:
+        """Every export, in every format, writes texts a spreadsheet would run as text."""
+        serialized = await super().serialize_field_value(value, field, request)
+        if request.state.action == RequestAction.EXPORT:
+            return safe_cell(serialized)
+        return serialized
 
     async def validate(self, request: Request, data: dict[str, Any]) -> None:
         """starlette-admin's form hook: every checked field is normalised or refused with

@@ -32,6 +32,7 @@ from views.base import SportelloModelView, StateField, version_field
 from views.filters import relation_in
 from views.fragments import RowAction, call, done, list_row, refused, render
 from views.link_card import submit as link_card_submit
+from views.search import contains
 
 
 def _country(data: dict[str, Any]) -> str:
@@ -121,7 +122,7 @@ class MemberView(SportelloModelView):
     def get_search_query(self, request: Request, term: str) -> Any:
         """Every word typed must match a name, the e-mail or the tax code ("mario rossi")."""
         columns = (Member.first_name, Member.last_name, Member.email, Member.tax_code)
-        return and_(*(or_(*(c.ilike(f"%{word}%") for c in columns)) for word in term.split()))
+        return and_(*(or_(*(contains(c, word) for c in columns)) for word in term.split()))
 
     # --- validate ------------------------------------------------------------------
 
