@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from actions import audit
+from actions import audit, throttle
 from actions.context import Actor
 from actions.errors import Refused
 from actions.outbox import rowcount
@@ -30,9 +30,9 @@ from models import LoginFailure, Operator, OperatorSession, Outcome, utcnow
 IDLE_TIMEOUT = dt.timedelta(minutes=30)
 ABSOLUTE_TIMEOUT = dt.timedelta(hours=12)
 TOUCH_EVERY = dt.timedelta(seconds=60)
-SLOW_DOWN_AFTER = 5
-SLOW_DOWN_DELAY = dt.timedelta(minutes=1)
-LOCK_AFTER = 20
+SLOW_DOWN_AFTER = throttle.SLOW_DOWN_AFTER
+SLOW_DOWN_DELAY = throttle.SLOW_DOWN_DELAY
+LOCK_AFTER = throttle.LOCK_AFTER
 ADDRESS_LIMIT = 50
 ADDRESS_WINDOW = dt.timedelta(hours=1)
 
@@ -54,14 +54,17 @@ def login(
     """Check the credentials and open a session; return the operator and the cookie token.
 
     Every outcome is audited; the password never is. The caller commits even on refusal.
+    A username that is no operator is answered as a wrong password, at the same cost (a
+    password check against a dummy hash) and with the same throttling.
     """
     now = now or utcnow()
     username = username.strip().lower()
     try:
         _check_address(session, origin, now)
         operator = session.scalar(select(Operator).where(Operator.username == username))
-        _check_account(operator, now)
-        if operator is None or not verify_password(operator.password_hash, password):
+        _check_account(_attempts(session, operator, username), now)
+        matches = verify_password(operator.password_hash if operator else None, password)
+        if operator is None or not matches:
             _fail(session, operator, username, origin, now)
             raise LoginRefused(N_("Wrong username or password."))
         if not operator.active:
@@ -117,28 +120,34 @@ def _check_address(session: Session, origin: Origin, now: dt.datetime) -> None:
         )
 
 
-def _check_account(operator: Operator | None, now: dt.datetime) -> None:
+def _attempts(session: Session, operator: Operator | None, username: str) -> throttle.Attempts:
     if operator is None:
-        return
-    if operator.locked_at is not None:
-        raise LoginRefused(
+        return throttle.counted(session, username[:64])
+    return throttle.Attempts(
+        operator.failed_logins, operator.last_failed_at, operator.locked_at is not None
+    )
+
+
+def _check_account(attempts: throttle.Attempts, now: dt.datetime) -> None:
+    throttle.check(
+        attempts,
+        now,
+        locked=lambda: LoginRefused(
             N_(
                 "This account is locked after too many failed logins. Ask an administrator to unlock it."
             )
-        )
-    if operator.failed_logins >= SLOW_DOWN_AFTER and operator.last_failed_at is not None:
-        retry_at = operator.last_failed_at + SLOW_DOWN_DELAY
-        if now < retry_at:
-            raise LoginRefused(
-                N_("Too many failed logins for this account. Try again after %(time)s UTC."),
-                time=retry_at.strftime("%H:%M:%S"),
-            )
+        ),
+        wait=lambda retry_at: LoginRefused(
+            N_("Too many failed logins for this account. Try again after %(time)s UTC."),
+            time=retry_at.strftime("%H:%M:%S"),
+        ),
+    )
 
 
 def _fail(
     session: Session, operator: Operator | None, username: str, origin: Origin, now: dt.datetime
 ) -> None:
-    session.add(LoginFailure(username=username[:64], ip=origin.ip or "unknown", at=now))
+    throttle.record(session, username, now, address=origin.ip or "unknown")
     if operator is None:
         return
     operator.failed_logins += 1

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, Literal
 
+import argon2
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -200,3 +202,55 @@ def test_nobody_may_disable_themselves(session: Session, personas: Personas, ada
     with pytest.raises(Refused, match="your own account"):
         operators.disable(session, ada, personas.admin.id)
     assert events(session, "operator.disable")[-1].outcome == Outcome.REFUSED
+
+
+def _answers(session: Session, username: str, start: dt.datetime) -> list[tuple[str, Any]]:
+    """What each of 22 wrong passwords, a minute apart, is told."""
+    told = []
+    for attempt in range(sessions.LOCK_AFTER + 2):
+        with pytest.raises(LoginRefused) as refusal:
+            login(session, username, "wrong password", HERE, now=start + attempt * SLOW)
+        session.commit()
+        told.append((refusal.value.msgid, refusal.value.params))
+        # and once more at once: refused while slowed down
+        with pytest.raises(LoginRefused) as again:
+            login(session, username, "wrong password", HERE, now=start + attempt * SLOW)
+        session.commit()
+        told.append((again.value.msgid, again.value.params))
+    return told
+
+
+SLOW = sessions.SLOW_DOWN_DELAY
+
+
+def test_an_unknown_username_is_told_and_throttled_like_an_operators(
+    session: Session, personas: Personas
+) -> None:
+    known = _answers(session, "olivia", NOW)
+    unknown = _answers(session, "nobody", NOW)
+
+    assert unknown == known
+    assert {msgid for msgid, _params in known} == {
+        "Wrong username or password.",
+        "Too many failed logins for this account. Try again after %(time)s UTC.",
+        "This account is locked after too many failed logins. Ask an administrator to unlock it.",
+    }
+
+
+def test_an_unknown_username_costs_a_password_check(
+    session: Session, personas: Personas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checked: list[str] = []
+    real = argon2.PasswordHasher.verify
+
+    def counting(self: argon2.PasswordHasher, hash: str, password: str | bytes) -> Literal[True]:
+        checked.append(hash)
+        return real(self, hash, password)
+
+    monkeypatch.setattr(argon2.PasswordHasher, "verify", counting)
+
+    _fail(session, "olivia")
+    _fail(session, "nobody")
+
+    assert len(checked) == 2
+    assert argon2.extract_parameters(checked[1]) == argon2.extract_parameters(checked[0])

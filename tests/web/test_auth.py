@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
+from bs4 import BeautifulSoup
 from sqlalchemy import Engine, update
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
@@ -133,3 +135,18 @@ def test_cookies_are_secure_behind_https(
         response = log_in(client, "olivia")
 
     assert "Secure" in response.headers["set-cookie"]
+
+
+def _told(response: Any) -> tuple[int, str]:
+    alert = BeautifulSoup(response.text, "html.parser").select_one(".alert-description")
+    return response.status_code, alert.get_text(strip=True) if alert else ""
+
+
+def test_six_attempts_do_not_tell_whether_an_operator_exists(
+    client: TestClient, personas: Personas
+) -> None:
+    known = [_told(log_in(client, "olivia", "not the password")) for _ in range(6)]
+    unknown = [_told(log_in(client, "nobody", "not the password")) for _ in range(6)]
+
+    assert unknown == known
+    assert known[-1][1].startswith("Too many failed logins for this account.")
