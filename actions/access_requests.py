@@ -38,6 +38,7 @@ from models import (
     TicketSource,
     utcnow,
 )
+from models.outbox import SecretKind
 
 JOIN_LINK_VALIDITY = dt.timedelta(days=7)
 SALT = "sportello.join-decision"
@@ -287,6 +288,8 @@ def request_join(
             },
             caused_by="access_request.join",
             entity=request,
+            secret=SecretKind.DECISION_LINKS,
+            hidden=tuple(links.values()),
         )
         scope.entity_id = str(request.id)
         scope.note(administrator=administrator.id, outbox_id=message.id)

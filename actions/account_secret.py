@@ -10,11 +10,11 @@ from sqlalchemy.orm import Session
 
 from actions.audit import audited
 from actions.context import Actor
-from actions.credentials import check_password, check_pin
+from actions.credentials import check_secret
 from actions.errors import Refused
 from actions.passwords import hash_password, token_digest
 from admin.i18n import N_
-from models import AccountState, CredentialPolicy, LoginAccount, utcnow
+from models import AccountState, LoginAccount, utcnow
 
 
 def account_for_link(
@@ -50,7 +50,7 @@ def set_secret(
         account,
     ):
         policy = account.organization.credential_policy
-        (check_pin if policy == CredentialPolicy.PIN else check_password)(secret)
+        check_secret(policy, secret)
         account.secret_hash, account.secret_kind = hash_password(secret), policy
         account.activation_token_hash = account.activation_expires_at = None
         account.reset_token_hash = account.reset_expires_at = None

@@ -28,6 +28,7 @@ from models import (
     Organization,
     utcnow,
 )
+from models.outbox import SecretKind
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 
@@ -93,6 +94,8 @@ def send_access_code(session: Session, actor: Actor, organization_id: int) -> Or
             % {"company": organization.name, "code": code},
             caused_by="company.send_access_code",
             entity=organization,
+            secret=SecretKind.ACCESS_CODE,
+            hidden=(code,),
         )
         scope.note(outbox_id=message.id, sent_to=organization.email)
     return organization

@@ -11,6 +11,7 @@ from itertools import pairwise
 
 from actions.errors import Refused
 from admin.i18n import N_
+from models import CredentialPolicy
 
 PIN_LENGTH = 6
 RUN = 4  # a run of 4 or more consecutive or identical digits is refused
@@ -67,6 +68,11 @@ def check_password(password: str) -> str:
         if not re.search(pattern, password):
             raise Refused(message, field="password")
     return password
+
+
+def check_secret(policy: CredentialPolicy, secret: str) -> str:
+    """The one rule for every secret set through a link: the organisation's policy."""
+    return check_pin(secret) if policy == CredentialPolicy.PIN else check_password(secret)
 
 
 def check_username(username: str) -> str:

@@ -1,6 +1,8 @@
 """Forget a login account and generate a new one (seed 004): the library's fix for an
 activation not done within 24 hours. Forgetting unlinks the account from the member;
-generating creates a new account and mails a new activation link, valid 24 hours."""
+generating creates a new account and mails a new activation link, valid 24 hours.
+Forgetting also revokes the account's outstanding activation and reset links at once: a
+forgotten account is never activated or reset by a link mailed before."""
 
 from __future__ import annotations
 
@@ -30,8 +32,13 @@ def forget_account(
                 N_("%(username)s is not linked to anyone: there is nothing to forget."),
                 username=account.username,
             )
-        scope.note(forgotten_member_id=account.member_id)
+        scope.note(
+            forgotten_member_id=account.member_id,
+            links_revoked=bool(account.activation_token_hash or account.reset_token_hash),
+        )
         account.member_id = None
+        account.activation_token_hash = account.activation_expires_at = None
+        account.reset_token_hash = account.reset_expires_at = None
     return account
 
 

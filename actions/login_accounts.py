@@ -12,6 +12,7 @@ from actions.errors import Refused
 from actions.passwords import new_token, token_digest
 from admin.i18n import N_, translate
 from models import LoginAccount, OutboxMessage
+from models.outbox import SecretKind
 
 LINK_VALIDITY = dt.timedelta(hours=24)
 
@@ -92,6 +93,8 @@ def mail_link(
         caused_by=caused_by,
         entity=account,
         dedupe_key=dedupe_key,
+        secret=SecretKind.ACCOUNT_ACTIVATION if kind == "activation" else SecretKind.ACCOUNT_RESET,
+        hidden=(values["link"],),
     )
 
 

@@ -5,6 +5,12 @@ dispatchers never deliver the same message. A failed attempt goes back to the qu
 with a growing delay; a claim that never finished (the process died mid-send) is not
 retried automatically, because the mail may have left: it is marked failed with that
 explanation and an operator decides to resend.
+
+A message that carries a secret (a link that sets a PIN or password, a code) is queued
+with `secret=` and the secret strings in `hidden=`: operators only ever see the text with
+them hidden (`masked_body`), and the body itself is replaced by that text as soon as the
+message is delivered or given up, so the secret stays in the database only while the
+message waits. Such a message is never copied: see `actions/reissue.py`.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from actions.context import Actor
 from actions.errors import Duplicate, Refused
 from admin.i18n import N_
 from models import Base, Channel, OutboxMessage, OutboxStatus, utcnow
+from models.outbox import HIDDEN, SecretKind
 
 log = logging.getLogger("sportello.outbox")
 
@@ -48,11 +55,14 @@ def enqueue(
     entity: Base | None = None,
     channel: Channel = Channel.EMAIL,
     dedupe_key: str | None = None,
+    secret: SecretKind | None = None,
+    hidden: tuple[str, ...] = (),
 ) -> OutboxMessage:
     """Queue a message in the current transaction.
 
     The same dedupe key queues it once: a second call raises `Duplicate` with the first
-    message, so the caller can roll back whatever else it prepared.
+    message, so the caller can roll back whatever else it prepared. A message carrying a
+    secret names its kind and the secret strings, which operators never see.
     """
     if dedupe_key is not None and (existing := find_by_key(session, dedupe_key)) is not None:
         raise Duplicate(existing)
@@ -66,6 +76,8 @@ def enqueue(
         entity_id=primary_key(entity) if entity is not None else None,
         dedupe_key=dedupe_key,
         next_attempt_at=utcnow(),
+        secret=secret.value if secret is not None else None,
+        masked_body=mask(body, hidden) if secret is not None else None,
     )
     try:
         with session.begin_nested():
@@ -79,6 +91,13 @@ def enqueue(
     return message
 
 
+def mask(text: str, hidden: tuple[str, ...]) -> str:
+    for value in hidden:
+        if value:
+            text = text.replace(value, HIDDEN)
+    return text
+
+
 def find_by_key(session: Session, dedupe_key: str) -> OutboxMessage | None:
     return session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
 
@@ -86,13 +105,23 @@ def find_by_key(session: Session, dedupe_key: str) -> OutboxMessage | None:
 def resend(
     session: Session, actor: Actor, message_id: int, recipient: str | None = None
 ) -> OutboxMessage:
-    """Queue a copy of a sent or failed message, to its address or a corrected one."""
+    """Queue a copy of a sent or failed message, to its address or a corrected one.
+
+    A message that carried a secret is never copied (its secret is gone, and a copy to
+    another address would hand it over): `actions.reissue` issues a fresh one instead."""
     original = session.get(OutboxMessage, message_id)
     if original is None:
         raise Refused(N_("This message no longer exists."))
     with audited(session, actor, "outbox.resend", original) as scope:
         if original.status in {OutboxStatus.QUEUED, OutboxStatus.SENDING}:
             raise Refused(N_("This message is still waiting to be sent: it will go out shortly."))
+        if original.secret is not None:
+            raise Refused(
+                N_(
+                    "This message carried a one-time link or code: it is never copied. "
+                    "Send a fresh one from the record instead."
+                )
+            )
         copy = OutboxMessage(
             channel=original.channel,
             recipient=(recipient or original.recipient).strip(),
@@ -162,7 +191,7 @@ class LoggingSmsTransport:
     sent: list[tuple[str, str]] = field(default_factory=list)
 
     def send(self, message: OutboxMessage) -> None:
-        log.info("SMS to %s: %s", message.recipient, message.body)
+        log.info("SMS to %s: %s", message.recipient, message.shown_body)
         self.sent.append((message.recipient, message.body))
 
 
@@ -243,29 +272,44 @@ def _deliver(
         stored.attempts += 1
         if error is None:
             stored.status, stored.sent_at, stored.last_error = OutboxStatus.SENT, utcnow(), None
+            _forget_secret(stored)
             return "sent"
         stored.last_error = f"{type(error).__name__}: {error}"[:2000]
         if stored.attempts >= MAX_ATTEMPTS:
             stored.status = OutboxStatus.FAILED
+            _forget_secret(stored)
             return "failed"
         stored.status = OutboxStatus.QUEUED
         stored.next_attempt_at = now + backoff(stored.attempts)
         return "retried"
 
 
+def _forget_secret(message: OutboxMessage) -> None:
+    """Delivered or given up: the secret leaves the database; the masked text stays."""
+    if message.secret is not None:
+        message.body = message.masked_body or HIDDEN
+
+
 def _abandon_stale_claims(session_factory: Callable[[], Session], now: dt.datetime) -> int:
     with session_factory() as session, session.begin():
-        result = session.execute(
+        stale = (
             update(OutboxMessage)
             .where(OutboxMessage.status == OutboxStatus.SENDING)
             .where(OutboxMessage.claimed_at < now - STALE_CLAIM)
-            .values(
-                status=OutboxStatus.FAILED,
-                last_error="Delivery was interrupted and may or may not have happened; "
-                "check with the recipient, then resend from the outbox if needed.",
+        )
+        failed = {
+            "status": OutboxStatus.FAILED,
+            "last_error": "Delivery was interrupted and may or may not have happened; "
+            "check with the recipient, then resend from the outbox if needed.",
+        }
+        result = session.execute(
+            stale.where(OutboxMessage.secret.is_not(None)).values(
+                body=func.coalesce(OutboxMessage.masked_body, HIDDEN), **failed
             )
         )
-        return rowcount(result)
+        count = rowcount(result)
+        result = session.execute(stale.where(OutboxMessage.secret.is_(None)).values(**failed))
+        return count + rowcount(result)
 
 
 def rowcount(result: Any) -> int:

@@ -1,8 +1,11 @@
 """Resend password: mail the member a single-use reset link valid for 24 hours.
 
 Seed 001: "Renvoyer mot de passe"; if the member has no e-mail yet, the operator fills
-it in first, then sends. Only the SHA-256 of the link's token is stored; a new link
-revokes the ones before it; the same form submitted twice sends one mail.
+it in first (its own audited change), then sends. The link only ever goes to the address on
+file: a typed address is refused when the member already has one, and always for an
+organisation whose members sign in with the e-mail they registered with (PIN policy, seed
+000). Only the SHA-256 of the link's token is stored; a new link revokes the ones before
+it; the same form submitted twice sends one mail.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ from actions.errors import Duplicate, Refused
 from actions.members import get_member
 from actions.passwords import new_token, token_digest
 from admin.i18n import N_, translate
-from models import Member, OutboxMessage, PasswordReset, Role, utcnow
+from models import CredentialPolicy, Member, OutboxMessage, PasswordReset, Role, utcnow
+from models.outbox import SecretKind
 
 LINK_VALIDITY = dt.timedelta(hours=24)
 ACTION = "member.resend_password"
@@ -63,11 +67,10 @@ def _send(
     dedupe_key: str | None,
     now: dt.datetime,
 ) -> ResendResult:
+    if email is not None and email.strip():
+        fill_in_email(session, actor, member, email)
     with audited(session, actor, ACTION, member) as scope:
-        if not actor.may(Role.OPERATOR):
-            raise Refused(N_("Your role may not send password links."))
-        if email is not None and email.strip():
-            member.email = personal_data.email(email)
+        _require_operator(actor)
         if not member.email:
             raise Refused(
                 N_("%(name)s has no e-mail address: fill it in, then send."),
@@ -75,7 +78,8 @@ def _send(
                 name=member.full_name,
             )
         token = _new_link(session, member, now)
-        subject, body = _mail(member, f"{link_base.rstrip('/')}/reset/{token}")
+        link = f"{link_base.rstrip('/')}/reset/{token}"
+        subject, body = _mail(member, link)
         message = outbox.enqueue(
             session,
             recipient=member.email,
@@ -84,10 +88,47 @@ def _send(
             caused_by=ACTION,
             entity=member,
             dedupe_key=dedupe_key,
+            secret=SecretKind.MEMBER_RESET,
+            hidden=(link,),
         )
         session.flush()
         scope.note(sent_to=member.email, outbox_id=message.id, link_expires_at=now + LINK_VALIDITY)
     return ResendResult(member, message)
+
+
+def _require_operator(actor: Actor) -> None:
+    if not actor.may(Role.OPERATOR):
+        raise Refused(N_("Your role may not send password links."))
+
+
+def fill_in_email(session: Session, actor: Actor, member: Member, typed: str) -> None:
+    """Seed 001: a member with no e-mail on file gets the one the caller gives, as its own
+    audited change. Never a second address: the link goes to the one on file."""
+    if member.email and typed.strip().lower() == member.email.lower():
+        return
+    with audited(session, actor, "member.fill_in_email", member):
+        _require_operator(actor)
+        checked = personal_data.email(typed)
+        if member.email:
+            raise Refused(
+                N_(
+                    "%(name)s already has the e-mail %(email)s on file: the link goes only "
+                    "there. If it is wrong, correct it on the member first."
+                ),
+                field="email",
+                name=member.full_name,
+                email=member.email,
+            )
+        if member.organization.credential_policy == CredentialPolicy.PIN:
+            raise Refused(
+                N_(
+                    "Members of %(organization)s sign in with the e-mail they registered with: "
+                    "it cannot be filled in here. The member registers again with the address."
+                ),
+                field="email",
+                organization=member.organization.name,
+            )
+        member.email = checked
 
 
 def _new_link(session: Session, member: Member, now: dt.datetime) -> str:

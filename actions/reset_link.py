@@ -1,4 +1,6 @@
-"""The member's side of a reset link: it works once, within 24 hours, if it is the latest."""
+"""The member's side of a reset link: it works once, within 24 hours, if it is the latest,
+and the new secret follows the organisation's policy (6-digit PIN or password rules), the
+same rule as the login-account links (actions/account_secret.py)."""
 
 from __future__ import annotations
 
@@ -9,12 +11,11 @@ from sqlalchemy.orm import Session
 
 from actions.audit import audited
 from actions.context import Actor
+from actions.credentials import check_secret
 from actions.errors import Refused
 from actions.passwords import hash_password, token_digest
 from admin.i18n import N_
-from models import Member, PasswordReset, utcnow
-
-MIN_LENGTH, MAX_LENGTH = 8, 128
+from models import CredentialPolicy, Member, PasswordReset, utcnow
 
 
 def check_link(session: Session, token: str, now: dt.datetime | None = None) -> PasswordReset:
@@ -33,6 +34,12 @@ def check_link(session: Session, token: str, now: dt.datetime | None = None) -> 
     return link
 
 
+def link_policy(session: Session, token: str, now: dt.datetime | None = None) -> CredentialPolicy:
+    """The policy the secret set through this link follows (refused if the link is not usable)."""
+    link = check_link(session, token, now)
+    return session.get_one(Member, link.member_id).organization.credential_policy
+
+
 def use_link(
     session: Session,
     token: str,
@@ -46,13 +53,7 @@ def use_link(
     member = session.get_one(Member, link.member_id)
     actor = Actor(None, f"member:{member.id}", None, ip=ip)
     with audited(session, actor, "member.reset_password", member):
-        if not MIN_LENGTH <= len(new_password) <= MAX_LENGTH:
-            raise Refused(
-                N_("The password must be %(min)s to %(max)s characters long."),
-                field="password",
-                min=MIN_LENGTH,
-                max=MAX_LENGTH,
-            )
+        check_secret(member.organization.credential_policy, new_password)
         member.password_hash = hash_password(new_password)
         link.used_at = now
     return member

@@ -19,6 +19,7 @@ from actions.login_accounts import get_account
 from actions.passwords import token_digest
 from admin.i18n import N_, translate
 from models import Channel, LoginAccount, utcnow
+from models.outbox import SecretKind
 
 DAILY_LIMIT = 3
 CODE_VALIDITY = dt.timedelta(minutes=10)
@@ -84,6 +85,8 @@ def _send(
             caused_by="login_account.send_phone_code",
             entity=account,
             dedupe_key=f"login_account.send_phone_code:{request_key}" if request_key else None,
+            secret=SecretKind.PHONE_CODE,
+            hidden=(code,),
         )
         session.flush()
         scope.note(sent_to=mobile, outbox_id=message.id, sends_today=account.phone_sends_today)

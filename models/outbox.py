@@ -21,8 +21,29 @@ class OutboxStatus(enum.StrEnum):
     FAILED = "failed"
 
 
+class SecretKind(enum.StrEnum):
+    """What secret a message carries. Such a message is never shown or copied as it is:
+    operators see `masked_body`, and "resend" issues a fresh secret through the action
+    that issued the first one."""
+
+    MEMBER_RESET = "member_reset"  # /reset/... link (a member's password)
+    ACCOUNT_ACTIVATION = "account_activation"  # /account/activation/... link
+    ACCOUNT_RESET = "account_reset"  # /account/reset/... link
+    PHONE_CODE = "phone_code"  # the 6-digit code that verifies a mobile
+    ACCESS_CODE = "access_code"  # a company's access code for the support portal
+    DECISION_LINKS = "decision_links"  # one-time approve/refuse links of a join request
+
+
+HIDDEN = "********"
+
+
 class OutboxMessage(Base):
-    """An e-mail or SMS, queued in the transaction of the action that caused it."""
+    """An e-mail or SMS, queued in the transaction of the action that caused it.
+
+    A message that carries a secret keeps it in `body` only while it waits to be
+    delivered: once sent (or given up), `body` is replaced by `masked_body`, the text with
+    the secret hidden, which is all an operator ever sees.
+    """
 
     __tablename__ = "outbox_message"
     __audited__ = False
@@ -48,6 +69,15 @@ class OutboxMessage(Base):
     sent_at: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     resent_from_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_message.id"))
+    secret: Mapped[str | None] = mapped_column(String(40))  # a SecretKind value
+    masked_body: Mapped[str | None] = mapped_column(Text)
 
-    # Reset links are secrets: the body is kept for delivery, never shown or exported.
+    # The body is kept for delivery, never shown or exported: operators see `shown_body`.
     __secret_fields__ = frozenset({"body"})
+
+    @property
+    def shown_body(self) -> str:
+        """The text an operator may read: the secret hidden when there is one."""
+        if self.secret is None:
+            return self.body
+        return self.masked_body or HIDDEN

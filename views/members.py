@@ -18,11 +18,12 @@ from starlette_admin import (
     IntegerField,
     StringField,
 )
+from starlette_admin.exceptions import FormValidationError
 
 from actions import personal_data
 from actions.errors import Refused
 from actions.forget_generate import generate_account as generate_account_action
-from actions.members import STATE_LABELS, get_member
+from actions.members import STATE_LABELS, get_member, keep_registered_email
 from actions.resend_password import resend_password as resend_password_action
 from actions.validate import validate as validate_action
 from admin.auth import actor
@@ -118,6 +119,14 @@ class MemberView(SportelloModelView):
 
     def get_list_query(self, request: Request) -> Select[Any]:
         return select(Member).options(joinedload(Member.organization))
+
+    async def edit(self, request: Request, pk: Any, data: dict[str, Any]) -> Any:
+        """A PIN-policy member's registered e-mail never changes (seed 000)."""
+        try:
+            await call(request, keep_registered_email, pk, data.get("email"))
+        except Refused as refusal:
+            raise FormValidationError({"email": refusal.translated()}) from None
+        return await super().edit(request, pk, data)
 
     def get_search_query(self, request: Request, term: str) -> Any:
         """Every word typed must match a name, the e-mail or the tax code ("mario rossi")."""

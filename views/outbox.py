@@ -1,15 +1,18 @@
-"""Every message the console sent or will send, and the resend action."""
+"""Every message the console sent or will send, and the resend action. A message that
+carried a secret shows it hidden, and "Resend" issues a fresh one to the address on file."""
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
+from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette_admin import DateTimeField, EmailField, IntegerField, StringField, TextAreaField
 
-from actions import outbox
 from actions.errors import Refused
+from actions.reissue import Target, resend_message, target_of
 from admin.auth import actor
 from admin.i18n import _, lazy_gettext
 from models import Channel, OutboxMessage, OutboxStatus
@@ -44,14 +47,18 @@ class OutboxView(SportelloModelView):
         StringField("entity_id", label=lazy_gettext("Entity id")),
         DateTimeField("next_attempt_at", label=lazy_gettext("Next attempt")),
         IntegerField("resent_from_id", label=lazy_gettext("Copy of")),
+        # A property: the text with any link or code hidden (the body itself is never shown).
+        TextAreaField("shown_body", label=lazy_gettext("Text"), read_only=True),
     ]
     exclude_fields_from_list = [
+        "shown_body",
         "last_error",
         "entity_type",
         "entity_id",
         "next_attempt_at",
         "resent_from_id",
     ]
+    exclude_fields_from_export = ["shown_body"]
     searchable_fields = ["recipient", "subject", "caused_by", "status", "channel", "created_at"]
     sortable_fields = ["id", "created_at", "recipient", "status", "sent_at"]
     fields_default_sort = [("id", True)]
@@ -66,26 +73,62 @@ class OutboxView(SportelloModelView):
     ]
 
     async def resend_form(self, request: Request, pk: int) -> Response:
-        message = await call(request, lambda db, i: db.get(OutboxMessage, i), pk)
+        message, target = await call(request, _message_and_target, pk)
+        plain = message is not None and message.secret is None
         return render(
             request,
             "resend_form.html",
             view=self,
             message=message,
-            values={"recipient": message.recipient if message else ""},
+            target=target,
+            values={
+                "recipient": message.recipient if plain and message else "",
+                "request_key": secrets.token_urlsafe(16),
+            },
         )
 
     async def resend_submit(self, request: Request, pk: int) -> Response:
         form = await request.form()
-        values = {"recipient": str(form.get("recipient", "")).strip()}
+        values = {name: str(form.get(name, "")).strip() for name in ("recipient", "request_key")}
         try:
             copy = await call(
-                request, outbox.resend, actor(request), pk, values["recipient"] or None
+                request,
+                resend_message,
+                actor(request),
+                pk,
+                values["recipient"] or None,
+                link_base=str(request.app.state.settings.base_url),
+                request_key=values["request_key"] or None,
             )
         except Refused as refusal:
-            message = await call(request, lambda db, i: db.get(OutboxMessage, i), pk)
+            message, target = await call(request, _message_and_target, pk)
             return refused(
-                request, refusal, "resend_form.html", view=self, message=message, values=values
+                request,
+                refusal,
+                "resend_form.html",
+                view=self,
+                message=message,
+                target=target,
+                values=values,
             )
-        text = _("A copy is queued for %(recipient)s.") % {"recipient": copy.recipient}
+        text = (
+            _(
+                "A fresh link or code is on its way to %(recipient)s; the earlier ones no longer work."
+            )
+            if copy.secret is not None
+            else _("A copy is queued for %(recipient)s.")
+        ) % {"recipient": copy.recipient}
         return done(request, self.key, text, await list_row(request, self, copy))
+
+
+def _message_and_target(
+    session: Session, message_id: int
+) -> tuple[OutboxMessage | None, Target | None]:
+    """The message, and for one that carried a secret where a fresh one would go."""
+    message = session.get(OutboxMessage, message_id)
+    if message is None or message.secret is None:
+        return message, None
+    try:
+        return message, target_of(session, message)
+    except Refused:
+        return message, Target(None)

@@ -1,73 +1,87 @@
-"""The member's side of the mailed links, outside the console: choose a new password
-(/reset/...), activate a login account or choose a new PIN or password (/account/...)."""
+"""The member's side of the mailed links, outside the console: choose a new secret through
+a member reset link (/reset/...) or a login-account link (/account/activation/... and
+/account/reset/...). One page for all of them: it asks for what the organisation's policy
+wants (a 6-digit PIN or a password) and stays that page after a refusal."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import anyio.to_thread
+from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from actions.account_secret import account_for_link, set_secret
 from actions.errors import Refused
-from actions.reset_link import check_link, use_link
+from actions.reset_link import link_policy, use_link
+from models import CredentialPolicy
+
+
+@dataclass(frozen=True)
+class Outcome:
+    error: str | None = None
+    policy: CredentialPolicy | None = None  # None: the link itself is not usable
+
+
+# How to read a link's policy, and how to set the secret through it.
+Policy = Callable[[Session], CredentialPolicy]
+Setter = Callable[[Session, str], object]
 
 
 async def reset(request: Request) -> Response:
     token = request.path_params["token"]
-    factory = request.app.state.session_factory
     ip = request.client.host if request.client else None
-
-    def perform(password: str | None) -> str | None:
-        with factory() as session:
-            try:
-                if password is None:
-                    check_link(session, token)
-                else:
-                    use_link(session, token, password, ip=ip)
-            except Refused as refusal:
-                session.commit()
-                return refusal.translated()
-            session.commit()
-            return None
-
-    password = None
-    if request.method == "POST":
-        password = str((await request.form()).get("password", ""))
-    error = await anyio.to_thread.run_sync(perform, password)
-    template = request.app.state.templates.env.get_template("reset/page.html")
-    done = request.method == "POST" and error is None
-    html = template.render(request=request, error=error, done=done)
-    return HTMLResponse(html, status_code=200 if error is None else 400)
+    return await _secret_page(
+        request,
+        lambda db: link_policy(db, token),
+        lambda db, secret: use_link(db, token, secret, ip=ip),
+    )
 
 
 async def account_link(request: Request) -> Response:
     kind, token = request.path_params["kind"], request.path_params["token"]
     if kind not in ("activation", "reset"):
         return HTMLResponse(status_code=404)
+    return await _secret_page(
+        request,
+        lambda db: account_for_link(db, kind, token).organization.credential_policy,
+        lambda db, secret: set_secret(db, kind, token, secret),
+    )
+
+
+async def _secret_page(request: Request, policy_of: Policy, set_it: Setter) -> Response:
     factory = request.app.state.session_factory
 
-    def perform(secret: str | None) -> tuple[str | None, str]:
+    def perform(secret: str | None) -> Outcome:
         with factory() as session:
             try:
-                account = account_for_link(session, kind, token)
-                policy = account.organization.credential_policy.value
-                if secret is not None:
-                    set_secret(session, kind, token, secret)
+                policy = policy_of(session)
             except Refused as refusal:
-                session.commit()
-                return refusal.translated(), "password"
+                return Outcome(refusal.translated())
+            try:
+                if secret is not None:
+                    set_it(session, secret)
+            except Refused as refusal:
+                session.commit()  # the refusal's audit event
+                return Outcome(refusal.translated(), policy)
             session.commit()
-            return None, policy
+            return Outcome(None, policy)
 
     secret = None
     if request.method == "POST":
         secret = str((await request.form()).get("password", ""))
-    error, policy = await anyio.to_thread.run_sync(perform, secret)
+    outcome = await anyio.to_thread.run_sync(perform, secret)
     template = request.app.state.templates.env.get_template("reset/page.html")
-    done = request.method == "POST" and error is None
-    html = template.render(request=request, error=error, done=done, policy=policy)
-    return HTMLResponse(html, status_code=200 if error is None else 400)
+    html = template.render(
+        request=request,
+        error=outcome.error,
+        done=request.method == "POST" and outcome.error is None,
+        policy=outcome.policy.value if outcome.policy else None,
+    )
+    return HTMLResponse(html, status_code=200 if outcome.error is None else 400)
 
 
 def routes() -> list[Route]:

@@ -129,10 +129,8 @@ def test_forget_then_generate_mails_a_new_activation_valid_24_hours(
     assert new.activation_expires_at == NOW + dt.timedelta(hours=24)
     [mail] = outbox(session)
     assert mail.recipient == "anne@example.nl" and "/account/activation/" in mail.body
-    assert last_event(session, "login_account.forget").after == {
-        "member_id": None,
-        "forgotten_member_id": customer.id,
-    }
+    forgotten = last_event(session, "login_account.forget").after
+    assert (forgotten["member_id"], forgotten["forgotten_member_id"]) == (None, customer.id)
     assert last_event(session, "login_account.generate").entity_id == str(new.id)
 
 
@@ -192,6 +190,27 @@ def test_the_secret_follows_the_organisations_policy(
         set_secret(session, "activation", token, "123478", now=NOW)
     account = set_secret(session, "activation", token, "120963", now=NOW)
     assert account.secret_kind == CredentialPolicy.PIN
+
+
+@pytest.mark.parametrize("kind", ["activation", "reset"])
+def test_forgetting_an_account_revokes_its_links_at_once(
+    session: Session, olivia: Actor, library: Organization, customer: Member, kind: str
+) -> None:
+    account = generate_account(session, olivia, customer.id, link_base=BASE, now=NOW)
+    session.commit()
+    if kind == "reset":
+        set_secret(session, "activation", _token(session), "Anne2026!", now=NOW)
+        reset_secret(session, olivia, account.id, link_base=BASE, now=NOW)
+        session.commit()
+    token = _token(session)
+
+    forget_account(session, olivia, account.id)
+    session.commit()
+
+    with pytest.raises(Refused, match="not valid any more"):
+        set_secret(session, "activation" if kind == "activation" else "reset", token, "Evil2026!")
+    assert last_event(session, "login_account.forget").after["links_revoked"] is True
+    assert account.activation_token_hash is None and account.reset_token_hash is None
 
 
 # --- resend activation, reset ------------------------------------------------------------

@@ -13,7 +13,7 @@ from actions.errors import Refused
 from actions.passwords import verify_password
 from actions.resend_password import LINK_VALIDITY, resend_password
 from actions.reset_link import check_link, use_link
-from models import Member, Organization, OutboxStatus, Outcome, PasswordReset
+from models import CredentialPolicy, Member, Organization, OutboxStatus, Outcome, PasswordReset
 from tests.conftest import SmtpServer, make_member
 from tests.helpers import events, last_event
 from tests.helpers import outbox as outbox_rows
@@ -99,9 +99,76 @@ def test_the_filled_in_email_is_validated_saved_audited_then_used(
 
     assert session.get(Member, member.id).email == "Giulia.Bianchi@example.org"
     assert outbox_rows(session)[0].recipient == "Giulia.Bianchi@example.org"
-    event = last_event(session, "member.resend_password")
-    assert event.before == {"email": None}
-    assert event.after["email"] == "Giulia.Bianchi@example.org"
+    filled = last_event(session, "member.fill_in_email")
+    assert filled.operator_username == "olivia"
+    assert (filled.before, filled.after) == (
+        {"email": None},
+        {"email": "Giulia.Bianchi@example.org"},
+    )
+    sent = last_event(session, "member.resend_password")
+    assert sent.seq > filled.seq and sent.after["sent_to"] == "Giulia.Bianchi@example.org"
+
+
+def test_a_typed_address_never_replaces_the_one_on_file(
+    session: Session, olivia: Actor, pending_member: Member
+) -> None:
+    with pytest.raises(Refused, match="already has the e-mail") as refusal:
+        resend_password(
+            session, olivia, pending_member.id, link_base=BASE, email="mallory@evil.example"
+        )
+    session.commit()
+    session.expire_all()
+
+    assert refusal.value.field == "email"
+    assert session.get(Member, pending_member.id).email == "mario.rossi@example.org"
+    assert outbox_rows(session) == [] and session.scalar(select(PasswordReset)) is None
+    assert last_event(session, "member.fill_in_email").outcome == Outcome.REFUSED
+
+
+def test_the_address_on_file_typed_again_is_simply_used(
+    session: Session, olivia: Actor, pending_member: Member
+) -> None:
+    _send(session, olivia, pending_member, email="Mario.Rossi@example.org")
+
+    assert outbox_rows(session)[0].recipient == "mario.rossi@example.org"
+    assert events(session, "member.fill_in_email") == []
+
+
+def test_no_address_is_filled_in_for_an_organisation_whose_email_is_immutable(
+    session: Session, olivia: Actor, organization: Organization
+) -> None:
+    organization.credential_policy = CredentialPolicy.PIN
+    member = make_member(session, organization, email=None)
+
+    with pytest.raises(Refused, match="registered with") as refusal:
+        resend_password(session, olivia, member.id, link_base=BASE, email="mallory@evil.example")
+    session.commit()
+    session.expire_all()
+
+    assert refusal.value.field == "email"
+    assert session.get(Member, member.id).email is None
+    assert outbox_rows(session) == []
+
+
+def test_the_outbox_keeps_the_link_only_until_the_mail_is_sent(
+    session: Session,
+    session_factory: sessionmaker[Session],
+    olivia: Actor,
+    pending_member: Member,
+    smtp: SmtpServer,
+) -> None:
+    token = _send(session, olivia, pending_member)
+    [queued] = outbox_rows(session)
+    assert token not in (queued.masked_body or "") and token not in queued.shown_body
+
+    outbox.dispatch_once(session_factory, outbox.transports_from(smtp.url, "desk@example.org"))
+
+    [mail] = smtp.mailbox.wait_for(1)
+    assert token in mail.get_payload(decode=True).decode()
+    session.expire_all()
+    [sent] = outbox_rows(session)
+    assert sent.status == OutboxStatus.SENT
+    assert token not in sent.body and "/reset/" not in sent.body and "********" in sent.body
 
 
 @pytest.mark.parametrize(
@@ -166,12 +233,12 @@ def test_the_link_works_until_24_hours_and_not_at_24_hours(
 def test_the_link_works_once(session: Session, olivia: Actor, pending_member: Member) -> None:
     token = _send(session, olivia, pending_member)
 
-    use_link(session, token, "a new password", now=NOW + dt.timedelta(hours=1))
+    use_link(session, token, "NewPass2026", now=NOW + dt.timedelta(hours=1))
     session.commit()
 
-    assert verify_password(session.get(Member, pending_member.id).password_hash, "a new password")
+    assert verify_password(session.get(Member, pending_member.id).password_hash, "NewPass2026")
     with pytest.raises(Refused, match="already been used"):
-        use_link(session, token, "another password", now=NOW + dt.timedelta(hours=2))
+        use_link(session, token, "OtherPass2026", now=NOW + dt.timedelta(hours=2))
     assert last_event(session, "member.reset_password").outcome == Outcome.SUCCESS
 
 
@@ -197,3 +264,35 @@ def test_the_mail_reaches_the_smtp_server(
     [mail] = smtp.mailbox.wait_for(1)
     assert mail["To"] == "mario.rossi@example.org"
     assert token in mail.get_payload(decode=True).decode()
+
+
+@pytest.mark.parametrize(
+    ("policy", "refused", "accepted"),
+    [
+        (CredentialPolicy.PIN, "abcdefgh", "120963"),
+        (CredentialPolicy.PIN, "123478", "120963"),
+        (CredentialPolicy.PASSWORD, "alllowercase1", "Welcome2026"),
+        (CredentialPolicy.PASSWORD, "welcome 2026", "Welcome2026"),
+    ],
+)
+def test_the_member_link_follows_the_organisations_policy(
+    session: Session,
+    olivia: Actor,
+    organization: Organization,
+    policy: CredentialPolicy,
+    refused: str,
+    accepted: str,
+) -> None:
+    organization.credential_policy = policy
+    member = make_member(session, organization)
+    token = _send(session, olivia, member)
+
+    with pytest.raises(Refused) as refusal:
+        use_link(session, token, refused, now=NOW)
+    session.commit()
+    assert refusal.value.field == policy.value
+    assert session.get(Member, member.id).password_hash is None
+
+    use_link(session, token, accepted, now=NOW)
+    session.commit()
+    assert verify_password(session.get(Member, member.id).password_hash, accepted)

@@ -1,0 +1,312 @@
+"""No operator gets a working link to an address that is not on file.
+
+Olivia, the operator, tries every path the console gives her (outbox resend, resend
+password, reset, register, generate, change the e-mail on the member and on the login
+account) to have a link that sets a PIN or password delivered to her own address. The real
+SMTP server says what was delivered and where; every link that reached her is tried.
+"""
+
+from __future__ import annotations
+
+import re
+from email.message import Message
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.testclient import TestClient
+
+from actions.outbox import dispatch_once, transports_from
+from models import (
+    AccountState,
+    CredentialPolicy,
+    LoginAccount,
+    Member,
+    Organization,
+    OutboxMessage,
+    OutboxStatus,
+)
+from tests.conftest import Personas, SmtpServer, csrf_token, htmx_headers, log_in, make_member
+from tests.helpers import fresh, last_event, outbox
+
+MALLORY = "mallory@evil.example"
+LINK = re.compile(r"https?://[^\s\"'<>]+?(/reset/|/account/(?:activation|reset)/)([\w-]{20,})")
+
+
+@pytest.fixture
+def welfare(session: Session) -> Organization:
+    """Seed 000: members sign in with their registered e-mail and a 6-digit PIN."""
+    org = Organization(
+        name="Welfare Rossi",
+        company_code="ROSSI",
+        language="en",
+        credential_policy=CredentialPolicy.PIN,
+    )
+    session.add(org)
+    session.commit()
+    return org
+
+
+@pytest.fixture
+def library(session: Session) -> Organization:
+    """Seeds 001 and 004: passwords; an e-mail may be missing and is then filled in."""
+    org = Organization(
+        name="Bibliotheek",
+        company_code="BIB",
+        country="NL",
+        language="en",
+        isil="NL-1234AB",
+        credential_policy=CredentialPolicy.PASSWORD,
+    )
+    session.add(org)
+    session.commit()
+    return org
+
+
+@pytest.fixture
+def mario(session: Session, welfare: Organization) -> Member:
+    member = make_member(session, welfare, email="mario.rossi@example.org", mobile="+393331234567")
+    session.add(
+        LoginAccount(
+            organization=welfare,
+            member=member,
+            username="mario.rossi@example.org",
+            login_email="mario.rossi@example.org",
+            state=AccountState.ACTIVE,
+        )
+    )
+    session.commit()
+    return member
+
+
+@pytest.fixture
+def anne(session: Session, library: Organization) -> Member:
+    return make_member(session, library, first_name="Anne", email="anne@example.nl", tax_code="X1")
+
+
+@pytest.fixture
+def giulia(session: Session, welfare: Organization) -> Member:
+    """A PIN-policy member with no e-mail on file."""
+    return make_member(
+        session, welfare, first_name="Giulia", email=None, tax_code="BNCGLI80A41H501C"
+    )
+
+
+def _account(session: Session, member: Member) -> LoginAccount:
+    account = fresh(session).scalar(select(LoginAccount).where(LoginAccount.member_id == member.id))
+    assert account is not None
+    return account
+
+
+def _do(client: TestClient, view: str, pk: int, action: str, **data: str) -> BeautifulSoup:
+    response = client.post(
+        f"/admin/do/{view}/{pk}/{action}", headers=htmx_headers(client), data=data
+    )
+    assert response.status_code < 500, response.text[:300]
+    return BeautifulSoup(response.text, "html.parser")
+
+
+def _deliver(session: Session, factory: sessionmaker[Session], smtp: SmtpServer) -> None:
+    session.commit()
+    dispatch_once(factory, transports_from(smtp.url, "desk@example.org"))
+    session.expire_all()
+
+
+def _text(mail: Message) -> str:
+    payload = mail.get_payload(decode=True)
+    return payload.decode() if isinstance(payload, bytes) else str(payload)
+
+
+def _works(client: TestClient, path: str, token: str) -> bool:
+    """Whether the link opens a form that accepts a secret of either policy."""
+    url = f"{path}{token}"
+    if client.get(url).status_code != 200:
+        return False
+    return any(
+        client.post(url, data={"password": s}).status_code == 200 for s in ("120963", "Welcome2026")
+    )
+
+
+def _sent(session: Session) -> list[OutboxMessage]:
+    return [m for m in outbox(session) if m.status == OutboxStatus.SENT]
+
+
+def test_no_path_gets_a_working_link_to_an_address_not_on_file(
+    client: TestClient,
+    personas: Personas,
+    session: Session,
+    session_factory: sessionmaker[Session],
+    smtp: SmtpServer,
+    mario: Member,
+    anne: Member,
+    giulia: Member,
+) -> None:
+    log_in(client, "olivia")
+    # What an operator does every day: a member reset, a PIN reset, a new login account.
+    _do(client, "members", mario.id, "resend_password", request_key="r1")
+    _do(client, "login_accounts", _account(session, mario).id, "reset_secret", request_key="r2")
+    _do(client, "members", anne.id, "generate_account")
+    _do(client, "login_accounts", _account(session, mario).id, "send_phone_code", request_key="r3")
+    _deliver(session, session_factory, smtp)
+    assert {m["To"] for m in smtp.mailbox.wait_for(3)} == {
+        "mario.rossi@example.org",
+        "anne@example.nl",
+    }
+    originals = _sent(session)
+    assert len(originals) == 4
+
+    attempts: list[tuple[str, BeautifulSoup]] = []
+    # 1. Resend each of those messages from the outbox to Olivia's own address.
+    for message in originals:
+        attempts.append(
+            (
+                f"outbox {message.caused_by}",
+                _do(client, "outbox", message.id, "resend", recipient=MALLORY),
+            )
+        )
+    # 2. Resend password with a typed address: for a member who has one, and for a
+    #    PIN-policy member who has none (seed 000: the registered e-mail is the credential).
+    attempts.append(
+        ("resend password", _do(client, "members", mario.id, "resend_password", email=MALLORY))
+    )
+    attempts.append(
+        ("fill in (PIN)", _do(client, "members", giulia.id, "resend_password", email=MALLORY))
+    )
+    # 3. Register the same person again with Olivia's address.
+    page = client.get("/admin/register")
+    registered = client.post(
+        "/admin/register",
+        data={
+            "company_code": "ROSSI",
+            "first_name": "Mario",
+            "last_name": "Rossi",
+            "tax_code": mario.tax_code or "",
+            "email": MALLORY,
+            "mobile": "333 765 4321",
+            "csrftoken": csrf_token(page.text),
+        },
+        follow_redirects=False,
+    )
+    attempts.append(("register", BeautifulSoup(registered.text, "html.parser")))
+    # 4. Change the login e-mail of the PIN account, then ask for a reset.
+    mario_account = _account(session, mario)
+    attempts.append(
+        (
+            "change login e-mail",
+            _do(client, "login_accounts", mario_account.id, "change_email", login_email=MALLORY),
+        )
+    )
+    # 5. Change the member's e-mail on the member form (seed 000: it never changes).
+    edit = BeautifulSoup(client.get(f"/admin/members/edit?pk={mario.id}").text, "html.parser")
+    form = edit.select_one("input[name=first_name]").find_parent("form")  # type: ignore[union-attr]
+    values: dict[str, Any] = {
+        i["name"]: i.get("value", "")
+        for i in form.select("input[name]")
+        if i.get("type") != "checkbox"
+    }
+    values |= {"organization": str(mario.organization_id), "email": MALLORY}
+    edited = client.post(f"/admin/members/edit?pk={mario.id}", data=values, follow_redirects=False)
+    # 6. Crafted extra fields on the actions that mail a link: generate, resend activation, reset.
+    _do(client, "members", anne.id, "generate_account", email=MALLORY, login_email=MALLORY)
+    anne_account = _account(session, anne)
+    _do(client, "login_accounts", anne_account.id, "resend_activation", login_email=MALLORY)
+    _do(
+        client,
+        "login_accounts",
+        mario_account.id,
+        "reset_secret",
+        login_email=MALLORY,
+        email=MALLORY,
+    )
+    # 7. Forget Mario's account and generate a new one.
+    _do(client, "login_accounts", mario_account.id, "forget")
+    _do(client, "members", mario.id, "generate_account", email=MALLORY)
+    # 8. Resend the fresh messages once more from the outbox, leaving the address as it is.
+    for message in _sent(session):
+        _do(client, "outbox", message.id, "resend")
+    _deliver(session, session_factory, smtp)
+    _deliver(session, session_factory, smtp)
+
+    fresh(session).expire_all()
+    assert session.get(Member, mario.id).email == "mario.rossi@example.org"  # type: ignore[union-attr]
+    assert session.get(Member, giulia.id).email is None  # type: ignore[union-attr]
+    assert session.get(LoginAccount, mario_account.id).login_email == "mario.rossi@example.org"  # type: ignore[union-attr]
+    delivered = smtp.mailbox.messages
+    assert not [m for m in delivered if m["To"] == MALLORY], "a mail reached an address not on file"
+    assert {m["To"] for m in delivered} <= {"mario.rossi@example.org", "anne@example.nl"}
+    assert edited.status_code == 422, "the registered e-mail of a PIN member was changed"
+    for name, answer in attempts:
+        assert answer.select_one("[data-testid=refusal]") is not None, name
+    assert not [m for m in outbox(session) if m.recipient == MALLORY]
+    # Every link any page of the console shows, and any that reached Olivia, is dead.
+    stray = [
+        (path, token)
+        for mail in delivered
+        if mail["To"] == MALLORY
+        for path, token in LINK.findall(_text(mail))
+    ]
+    for message in outbox(session):
+        page_text = client.get(f"/admin/outbox/detail?pk={message.id}").text
+        stray += LINK.findall(page_text)
+    assert not [link for link in stray if _works(client, *link)]
+
+
+def test_a_fresh_link_revokes_the_one_in_the_message_resent(
+    client: TestClient,
+    personas: Personas,
+    session: Session,
+    session_factory: sessionmaker[Session],
+    smtp: SmtpServer,
+    mario: Member,
+) -> None:
+    log_in(client, "olivia")
+    _do(client, "login_accounts", _account(session, mario).id, "reset_secret", request_key="a")
+    _deliver(session, session_factory, smtp)
+    [first] = smtp.mailbox.wait_for(1)
+    [message] = outbox(session)
+
+    form = BeautifulSoup(
+        client.get(f"/admin/do/outbox/{message.id}/resend", headers=htmx_headers(client)).text,
+        "html.parser",
+    )
+    assert form.select_one("input[name=recipient]") is None
+    notice = form.select_one("[data-testid=address-on-file]")
+    assert notice is not None and "mario.rossi@example.org" in notice.text
+    answer = _do(
+        client,
+        "outbox",
+        message.id,
+        "resend",
+        request_key=form.select_one("input[name=request_key]")["value"],
+    )  # type: ignore[index]
+    _deliver(session, session_factory, smtp)
+
+    assert answer.select_one("[data-testid=refusal]") is None
+    [_, second] = smtp.mailbox.wait_for(2)
+    assert second["To"] == "mario.rossi@example.org"
+    [old] = LINK.findall(_text(first))
+    [new] = LINK.findall(_text(second))
+    assert old != new
+    assert not _works(client, *old)
+    assert _works(client, *new)
+    copy = outbox(session)[-1]
+    assert copy.resent_from_id == message.id and copy.caused_by == "login_account.reset_secret"
+
+
+def test_a_member_with_no_email_gets_the_typed_one_filled_in_first(
+    client: TestClient,
+    personas: Personas,
+    session: Session,
+    library: Organization,
+) -> None:
+    """Seed 001: the only place an operator types an address for a link, audited apart."""
+    member = make_member(session, library, first_name="Kees", email=None, tax_code="X2")
+    log_in(client, "olivia")
+
+    _do(client, "members", member.id, "resend_password", email="kees@example.nl")
+
+    assert outbox(session)[-1].recipient == "kees@example.nl"
+    filled = last_event(session, "member.fill_in_email")
+    assert filled.operator_username == "olivia" and filled.after == {"email": "kees@example.nl"}
