@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from actions import credentials, outbox, personal_data
+from actions import credentials, outbox, personal_data, throttle
 from actions.audit import audited
 from actions.context import Actor
 from actions.errors import Refused
@@ -31,6 +31,25 @@ from models import (
 from models.outbox import SecretKind
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+
+
+class WrongAccessCode(Refused):
+    """A wrong access code: counted against the company (`throttle`), like a wrong password."""
+
+    def __init__(self, organization: Organization) -> None:
+        super().__init__(
+            N_(
+                "The access code is not the one mailed to %(company)s. "
+                "Check it, or send a new code to the address on file."
+            ),
+            field="access_code",
+            company=organization.name,
+        )
+        self.organization_id = organization.id
+
+
+def _attempts_key(organization_id: int) -> str:
+    return f"organization:{organization_id}:access_code"
 
 
 @dataclass(frozen=True)
@@ -78,6 +97,7 @@ def send_access_code(session: Session, actor: Actor, organization_id: int) -> Or
             )
         code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
         organization.access_code_hash = hash_password(code)
+        throttle.reset(session, _attempts_key(organization.id))  # a new code, a new count
         language = organization.language
         message = outbox.enqueue(
             session,
@@ -114,8 +134,29 @@ def register_company(
     """The first registration of a company, with its access code: the person registering
     becomes its administrator. A company registers once. With a password (the portal) the
     account is active at once; without one (the desk registering for a caller) an activation
-    link is mailed so that the administrator chooses it."""
+    link is mailed so that the administrator chooses it. Wrong codes are throttled per
+    company like logins: after 5 in a row one attempt a minute, after 20 none until a new
+    code is sent."""
     now = now or utcnow()
+    try:
+        return _register_company(
+            session, actor, vat_number, access_code, person, link_base=link_base, now=now
+        )
+    except WrongAccessCode as wrong:  # counted outside the refused change, so it stays
+        throttle.record(session, _attempts_key(wrong.organization_id), now)
+        raise
+
+
+def _register_company(
+    session: Session,
+    actor: Actor,
+    vat_number: str,
+    access_code: str,
+    person: Person,
+    *,
+    link_base: str,
+    now: dt.datetime,
+) -> Member:
     with audited(session, actor, "company.register", ("organization", None)) as scope:
         require_desk(actor)
         organization = by_vat(session, vat_number)
@@ -135,17 +176,7 @@ def register_company(
                 field="vat_number",
                 company=organization.name,
             )
-        if not organization.access_code_hash or not verify_password(
-            organization.access_code_hash, access_code.strip().upper()
-        ):
-            raise Refused(
-                N_(
-                    "The access code is not the one mailed to %(company)s. "
-                    "Check it, or send a new code to the address on file."
-                ),
-                field="access_code",
-                company=organization.name,
-            )
+        _check_access_code(session, organization, access_code, now)
         member = _new_user(session, organization, person, now)
         account = member.login_account
         assert account is not None
@@ -160,8 +191,37 @@ def register_company(
         organization.administrator_id = member.id
         organization.registered_at = now
         organization.access_code_hash = None  # used: it registers once
+        throttle.reset(session, _attempts_key(organization.id))
         scope.note(administrator=member.id, username=account.username)
     return member
+
+
+def _check_access_code(
+    session: Session, organization: Organization, access_code: str, now: dt.datetime
+) -> None:
+    throttle.check(
+        throttle.counted(session, _attempts_key(organization.id), login=False),
+        now,
+        locked=lambda: Refused(
+            N_(
+                "Too many wrong access codes for %(company)s: send a new code to the address "
+                "on file, then try again with it."
+            ),
+            field="access_code",
+            company=organization.name,
+        ),
+        wait=lambda retry_at: Refused(
+            N_(
+                "Too many wrong access codes for %(company)s in a row. Try again after "
+                "%(time)s UTC."
+            ),
+            field="access_code",
+            company=organization.name,
+            time=retry_at.strftime("%H:%M:%S"),
+        ),
+    )
+    if not verify_password(organization.access_code_hash, access_code.strip().upper()):
+        raise WrongAccessCode(organization)
 
 
 def create_company_user(
