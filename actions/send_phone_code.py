@@ -1,5 +1,6 @@
 """Send a 6-digit code by text message to verify a mobile (seed 000): at most 3 sends per
-calendar day, counted in the organisation's time zone; the 4th is refused with the time it
+calendar day, counted in the organisation's time zone, for each account and for each mobile
+number (several accounts never send one number more); the 4th is refused with the time it
 becomes possible again (midnight there)."""
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ import datetime as dt
 import secrets
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from actions import outbox
@@ -18,7 +20,7 @@ from actions.errors import Duplicate, Refused
 from actions.login_accounts import get_account
 from actions.passwords import token_digest
 from admin.i18n import N_, translate
-from models import Channel, LoginAccount, utcnow
+from models import Channel, LoginAccount, OutboxMessage, utcnow
 from models.outbox import SecretKind
 
 DAILY_LIMIT = 3
@@ -69,6 +71,7 @@ def _send(
                 time=again.strftime("%H:%M"),
                 date=again.date().isoformat(),
             )
+        _check_number(session, mobile, now, zone)
         code = f"{secrets.randbelow(10**6):06d}"
         account.phone_code_hash = token_digest(f"{account.id}:{code}")
         account.phone_code_expires_at = now + CODE_VALIDITY
@@ -88,9 +91,35 @@ def _send(
             secret=SecretKind.PHONE_CODE,
             hidden=(code,),
         )
+        message.created_at = now  # the day it counts for, below
         session.flush()
         scope.note(sent_to=mobile, outbox_id=message.id, sends_today=account.phone_sends_today)
     return account
+
+
+def _check_number(session: Session, mobile: str, now: dt.datetime, zone: ZoneInfo) -> None:
+    """The number's codes today, whichever account asked for them, come from the outbox."""
+    midnight = dt.datetime.combine(now.astimezone(zone).date(), dt.time(0, 0), tzinfo=zone)
+    sent = session.scalar(
+        select(func.count(OutboxMessage.id)).where(
+            OutboxMessage.channel == Channel.SMS,
+            OutboxMessage.recipient == mobile,
+            OutboxMessage.caused_by == "login_account.send_phone_code",
+            OutboxMessage.created_at >= midnight.astimezone(dt.UTC),
+        )
+    )
+    if (sent or 0) >= DAILY_LIMIT:
+        again = possible_again(now, zone)
+        raise Refused(
+            N_(
+                "The number %(mobile)s already received 3 codes today, also for other accounts: "
+                "it can receive one again from %(time)s (%(date)s)."
+            ),
+            field="mobile",
+            mobile=mobile,
+            time=again.strftime("%H:%M"),
+            date=again.date().isoformat(),
+        )
 
 
 def possible_again(now: dt.datetime, zone: ZoneInfo) -> dt.datetime:
