@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from actions import steps
 from actions.account_links import require_operator
 from actions.audit import audited, snapshot
 from actions.context import Actor
@@ -25,17 +26,39 @@ def unlock_account(session: Session, actor: Actor, account_id: int) -> LoginAcco
     return account
 
 
+def ask_delete_account(session: Session, actor: Actor, account_id: int, secret_key: str) -> str:
+    """The first step of a deletion: the token the typed confirmation is posted with."""
+    require_operator(actor)
+    get_account(session, account_id)
+    return steps.issue(secret_key, "login_account.delete", actor, account=account_id)
+
+
+DELETE_STEP_REFUSED = N_(
+    "Open the deletion form again and type the username there: this confirmation is missing, "
+    "older than 10 minutes, or was shown for another account or to another operator."
+)
+
+
 def delete_account(
     session: Session,
     actor: Actor,
     account_id: int,
     typed_username: str,
+    proof: steps.Proof | None,
     *,
     reason: str | None = None,
 ) -> None:
+    """Only with the username typed in the form `ask_delete_account` issued a token for."""
     account = get_account(session, account_id)
     with audited(session, actor, "login_account.delete", account, reason=reason) as scope:
         require_operator(actor)
+        steps.check(
+            proof,
+            "login_account.delete",
+            actor,
+            Refused(DELETE_STEP_REFUSED, field="confirmation"),
+            account=account.id,
+        )
         if typed_username.strip().lower() != account.username.lower():
             raise Refused(
                 N_("Type the username %(username)s to confirm the deletion."),

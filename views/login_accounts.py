@@ -12,11 +12,17 @@ from starlette.responses import Response
 from starlette_admin import DateTimeField, EmailField, HasOne, IntegerField, StringField
 
 from actions.account_links import resend_activation, reset_secret
-from actions.account_state import change_login_email, delete_account, unlock_account
+from actions.account_state import (
+    ask_delete_account,
+    change_login_email,
+    delete_account,
+    unlock_account,
+)
 from actions.errors import Refused
 from actions.forget_generate import forget_account
 from actions.login_accounts import get_account
 from actions.send_phone_code import send_phone_code
+from actions.steps import Proof
 from admin.auth import actor
 from admin.i18n import N_, _, lazy_gettext
 from models import AccountState, LoginAccount, Organization
@@ -261,15 +267,24 @@ class LoginAccountView(SportelloModelView):
         )
 
     async def delete_form(self, request: Request, pk: int) -> Response:
-        return await self._form(request, pk, "delete")
+        key = str(request.app.state.settings.secret_key)
+        step = await call(request, ask_delete_account, actor(request), pk, key)
+        return await self._form(request, pk, "delete", {"step": step})
 
     async def delete_submit(self, request: Request, pk: int) -> Response:
         # On success the answer has no row: the outcome line takes the deleted row's place.
+        # The typed username counts only with the token the deletion form issued.
+        key = str(request.app.state.settings.secret_key)
         return await self._submit(
             request,
             pk,
             "delete",
             lambda db, who, i, v: delete_account(
-                db, who, i, v.get("confirmation", ""), reason=v.get("reason") or None
+                db,
+                who,
+                i,
+                v.get("confirmation", ""),
+                Proof(v.get("step", ""), key),
+                reason=v.get("reason") or None,
             ),
         )

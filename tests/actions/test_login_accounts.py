@@ -10,12 +10,18 @@ from sqlalchemy.orm import Session
 
 from actions.account_links import resend_activation, reset_secret
 from actions.account_secret import set_secret
-from actions.account_state import change_login_email, delete_account, unlock_account
+from actions.account_state import (
+    ask_delete_account,
+    change_login_email,
+    delete_account,
+    unlock_account,
+)
 from actions.context import Actor
 from actions.errors import Refused
 from actions.forget_generate import forget_account, generate_account
 from actions.passwords import verify_password
 from actions.send_phone_code import send_phone_code
+from actions.steps import Proof
 from models import (
     AccountState,
     Channel,
@@ -29,6 +35,7 @@ from tests.helpers import events, last_event, outbox
 
 NOW = dt.datetime(2026, 10, 1, 10, 0, tzinfo=dt.UTC)
 BASE = "https://desk.example.org"
+KEY = "k" * 32  # signs the deletion form's token
 
 
 @pytest.fixture
@@ -289,9 +296,11 @@ def test_delete_needs_the_typed_username_and_keeps_a_snapshot(
 ) -> None:
     account = _account(session, library, username="DUPONT.jean", secret_hash="secret-hash")
 
+    form = Proof(ask_delete_account(session, olivia, account.id, KEY), KEY)
+
     with pytest.raises(Refused, match="Type the username"):
-        delete_account(session, olivia, account.id, "dupont")
-    delete_account(session, olivia, account.id, "dupont.JEAN")
+        delete_account(session, olivia, account.id, "dupont", form)
+    delete_account(session, olivia, account.id, "dupont.JEAN", form)
     session.commit()
 
     assert session.scalar(select(LoginAccount)) is None

@@ -59,17 +59,13 @@ def test_delete_refuses_without_the_typed_username_and_keeps_what_was_typed(
     session.add(account)
     session.commit()
     headers = htmx_headers(signed_in)
+    url = f"/admin/do/login_accounts/{account.id}/delete"
+    step = _soup(signed_in.get(url, headers=headers)).select_one("input[name=step]")["value"]
 
-    refused = signed_in.post(
-        f"/admin/do/login_accounts/{account.id}/delete",
-        headers=headers,
-        data={"confirmation": "dupont"},
-    )
+    refused = signed_in.post(url, headers=headers, data={"confirmation": "dupont", "step": step})
     assert _soup(refused).select_one("input[name=confirmation]")["value"] == "dupont"
     deleted = signed_in.post(
-        f"/admin/do/login_accounts/{account.id}/delete",
-        headers=headers,
-        data={"confirmation": "dupont.jean"},
+        url, headers=headers, data={"confirmation": "dupont.jean", "step": step}
     )
 
     assert deleted.status_code == 200

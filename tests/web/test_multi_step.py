@@ -91,3 +91,26 @@ def test_a_delete_typed_without_its_form_is_refused(
     fresh(session).expunge_all()
     assert session.get(Client, source.id) is not None
     assert last_event(session, "client.delete").outcome == Outcome.REFUSED
+
+
+def test_a_login_account_delete_typed_without_its_form_is_refused(
+    client: TestClient, personas: Personas, session: Session
+) -> None:
+    library = Organization(name="Bibliotheek", company_code="BIB", country="NL", language="en")
+    session.add(library)
+    session.commit()
+    account = LoginAccount(organization=library, username="dupont.jean", login_email="j@x.org")
+    session.add(account)
+    session.commit()
+    log_in(client, "olivia")
+
+    response = client.post(
+        f"/admin/do/login_accounts/{account.id}/delete",
+        headers=htmx_headers(client),
+        data={"confirmation": "dupont.jean"},
+    )
+
+    assert "Open the deletion form again" in _refusal(response)
+    fresh(session).expunge_all()
+    assert session.get(LoginAccount, account.id) is not None
+    assert last_event(session, "login_account.delete").outcome == Outcome.REFUSED
