@@ -31,6 +31,11 @@ def test_a_pin_reset_mail_arrives_and_the_pin_rule_applies(page: Page, console: 
     page.fill("input[name=password]", "123478")
     page.click("button[type=submit]")
     expect(page.get_by_test_id("refusal")).to_contain_text("ascending")
+    # Refused, the page is still the PIN page: numeric keypad, the PIN rules, the PIN title.
+    expect(page.locator("input[name=password]")).to_have_attribute("inputmode", "numeric")
+    expect(page.get_by_test_id("reset-form")).to_have_attribute("data-policy", "pin")
+    expect(page.locator("label[for=password]")).to_contain_text("6")
+    expect(page).to_have_title(re.compile("PIN"))
     page.fill("input[name=password]", "120963")
     page.click("button[type=submit]")
     expect(page.get_by_test_id("outcome")).to_be_visible()

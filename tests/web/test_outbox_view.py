@@ -6,6 +6,7 @@ from starlette.testclient import TestClient
 
 from actions import outbox as outbox_actions
 from models import OutboxMessage, OutboxStatus
+from models.outbox import SecretKind
 from tests.conftest import Personas, htmx_headers, log_in
 from tests.helpers import last_event, outbox
 
@@ -65,3 +66,37 @@ def test_a_mail_still_queued_cannot_be_resent(
     refusal = BeautifulSoup(response.text, "html.parser").select_one("[data-testid=refusal]")
     assert refusal is not None and "still waiting" in refusal.text
     assert len(outbox(session)) == 1
+
+
+def test_the_outbox_pages_and_exports_show_a_secret_link_hidden(
+    client: TestClient, personas: Personas, session: Session
+) -> None:
+    link = "http://testserver/reset/SECRET-TOKEN-1234567890"
+    message = outbox_actions.enqueue(
+        session,
+        recipient="mario.rossi@example.org",
+        subject="Your password reset link",
+        body=f"Hello,\n\nopen {link} within 24 hours.\n",
+        caused_by="member.resend_password",
+        secret=SecretKind.MEMBER_RESET,
+        hidden=(link,),
+    )
+    session.commit()
+    log_in(client, "sam")
+    headers = htmx_headers(client)
+
+    detail = client.get(f"/admin/outbox/detail?pk={message.id}").text
+    listed = client.get("/admin/outbox/list").text
+    exports = [
+        client.post(
+            "/admin/_api/outbox/action?name=export&all=1",
+            data={"scope": "all", "format": fmt},
+            headers=headers,
+        )
+        for fmt in ("csv", "json")
+    ]
+
+    assert "open ******** within 24 hours" in BeautifulSoup(detail, "html.parser").text
+    assert all(response.status_code == 200 for response in exports)
+    for text in (detail, listed, *(response.text for response in exports)):
+        assert "SECRET-TOKEN" not in text and "/reset/" not in text
