@@ -112,3 +112,53 @@ def test_find_merge_undo_merge_again_and_delete(page: Page, console: Console) ->
         console.wait_until_sent(page, f"ouest@{tag.lower()}.example.fr")
         bodies = [m.get_payload(decode=True).decode() for m in console.mailbox.messages]
         assert any(source in body for body in bodies)
+
+
+def _row_action(page: Page, console: Console, number: str, testid: str) -> None:
+    console.open_row_action(page, f"/admin/clients/list?q={number}", testid)
+
+
+def _merge(page: Page, console: Console, source: str, target: str) -> None:
+    _row_action(page, console, source, "merge")
+    panel = page.get_by_test_id("action-panel")
+    panel.get_by_test_id("target").fill(target)
+    panel.get_by_test_id("preview").click()
+    expect(panel.get_by_test_id("merge-preview")).to_be_visible()
+    panel.get_by_test_id("confirm").click()
+    expect(page.get_by_test_id("outcome")).to_contain_text(f"{source} is merged into {target}")
+
+
+def _undo(page: Page, console: Console, source: str) -> Page:
+    _row_action(page, console, source, "undo-merge")
+    page.get_by_test_id("action-panel").get_by_test_id("confirm").click()
+    return page
+
+
+def _events_of(page: Page, console: Console, number: str) -> int:
+    page.goto(f"{console.url}/admin/clients/list?q={number}")
+    page.locator(f"tr:has-text('{number}') a[href*='/detail']").first.click()
+    expect(page.get_by_test_id("client-merges")).to_be_visible()  # each took part in one
+    return _events(page)
+
+
+def test_a_chain_of_merges_is_undone_latest_first_and_every_event_goes_home(
+    page: Page, console: Console
+) -> None:
+    tag = _tag()
+    console.login(page, "demo-operator")
+    first = _record(page, console, f"Quartier {tag}", f"q@{tag.lower()}.example.fr")
+    second = _record(page, console, f"Mairie de {tag}", f"m@{tag.lower()}.example.fr")
+    third = _record(page, console, f"Ville de {tag} Nord", f"v@{tag.lower()}.example.fr")
+    _merge(page, console, first, second)
+    _merge(page, console, second, third)
+
+    _undo(page, console, first)
+    refusal = page.get_by_test_id("action-panel").get_by_test_id("refusal")
+    expect(refusal).to_contain_text(f"{second}, which received the events of {first}")
+    expect(refusal).to_contain_text(f"merged into {third} afterwards")
+    _undo(page, console, second)
+    expect(page.get_by_test_id("outcome")).to_contain_text(f"2 events are back on {second}")
+    _undo(page, console, first)
+    expect(page.get_by_test_id("outcome")).to_contain_text(f"1 events are back on {first}")
+
+    assert [_events_of(page, console, n) for n in (first, second, third)] == [1, 1, 1]

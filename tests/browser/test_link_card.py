@@ -1,6 +1,7 @@
 """Seed 004, "no login account linked": link by card number after checking the e-mail with
-the customer; the library's ISIL code + card number when the card number alone finds
-nothing; "generate" (never "forget") when nothing is found."""
+the customer, in two steps (find, then confirm); the bare card also when the caller reads
+out the library's ISIL code with it; the ISIL code + card number when the card number alone
+finds nothing; "generate" (never "forget") when nothing is found."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from admin.demo import demo_tax_code
 from tests.browser.conftest import Console
 
 # Demo members of the library without a login account; unlinked demo accounts 20010045
-# (found by card number) and NL-1234AB-20010046 (found by ISIL + card number).
+# (found by the card number, here read out with the ISIL code) and NL-1234AB-20010046
+# (found by ISIL + card number).
 BY_CARD, BY_ISIL, NOT_FOUND = (
-    (demo_tax_code(14), "20010045"),
+    (demo_tax_code(14), "NL-1234AB 20010045"),
     (demo_tax_code(11), "20010046"),
     (demo_tax_code(17), "99999999"),
 )
@@ -29,10 +31,14 @@ def test_link_by_card_number_after_the_email_check(page: Page, console: Console)
     console.login(page, "demo-operator")
     panel = _find(page, console, *BY_CARD)
 
+    expect(panel.get_by_test_id("found-account")).to_contain_text("20010045")
     expect(panel.get_by_test_id("found-email")).to_contain_text("@")
     panel.get_by_test_id("confirm").click()
 
     expect(page.get_by_test_id("outcome")).to_contain_text("is linked")
+    page.goto(f"{console.url}/admin/login_accounts/list?q=20010045")
+    row = page.locator("tr:has-text('20010045')").first
+    expect(row.locator("[data-testid^=forget-]")).to_be_visible()  # offered to linked accounts
 
 
 def test_link_falls_back_to_the_isil_code(page: Page, console: Console) -> None:
