@@ -23,7 +23,7 @@ def check_link(session: Session, token: str, now: dt.datetime | None = None) -> 
     link = session.scalar(
         select(PasswordReset).where(PasswordReset.token_hash == token_digest(token))
     )
-    if link is None or link.revoked_at is not None:
+    if link is None or link.revoked_at is not None or not _still_on_file(session, link):
         raise Refused(N_("This link is not valid any more. Ask the help desk for a new one."))
     if link.used_at is not None:
         raise Refused(N_("This link has already been used. Ask the help desk for a new one."))
@@ -32,6 +32,12 @@ def check_link(session: Session, token: str, now: dt.datetime | None = None) -> 
             N_("This link expired 24 hours after it was sent. Ask the help desk for a new one.")
         )
     return link
+
+
+def _still_on_file(session: Session, link: PasswordReset) -> bool:
+    """A link works only while the address it was mailed to is still the member's."""
+    member = session.get(Member, link.member_id)
+    return member is not None and (member.email or "").lower() == link.email.lower()
 
 
 def link_policy(session: Session, token: str, now: dt.datetime | None = None) -> CredentialPolicy:

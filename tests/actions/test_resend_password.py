@@ -296,3 +296,15 @@ def test_the_member_link_follows_the_organisations_policy(
     use_link(session, token, accepted, now=NOW)
     session.commit()
     assert verify_password(session.get(Member, member.id).password_hash, accepted)
+
+
+def test_a_link_dies_when_the_address_it_was_mailed_to_is_no_longer_the_members(
+    session: Session, olivia: Actor, pending_member: Member
+) -> None:
+    token = _send(session, olivia, pending_member)
+
+    pending_member.email = "mario.new@example.org"
+    session.commit()
+
+    with pytest.raises(Refused, match="not valid any more"):
+        use_link(session, token, "NewPass2026", now=NOW)
