@@ -27,9 +27,10 @@ from models import (
     Organization,
     OutboxMessage,
     OutboxStatus,
+    Outcome,
 )
 from tests.conftest import Personas, SmtpServer, csrf_token, htmx_headers, log_in, make_member
-from tests.helpers import fresh, last_event, outbox
+from tests.helpers import events, fresh, last_event, outbox
 
 MALLORY = "mallory@evil.example"
 LINK = re.compile(r"https?://[^\s\"'<>]+?(/reset/|/account/(?:activation|reset)/)([\w-]{20,})")
@@ -310,3 +311,103 @@ def test_a_member_with_no_email_gets_the_typed_one_filled_in_first(
     assert outbox(session)[-1].recipient == "kees@example.nl"
     filled = last_event(session, "member.fill_in_email")
     assert filled.operator_username == "olivia" and filled.after == {"email": "kees@example.nl"}
+
+
+# --- every row action of the app, enumerated from it -------------------------------------
+
+PHONE = "+393339999999"
+
+
+def _form_values(html: str) -> dict[str, str]:
+    """What the action's form would post, every address in it replaced by Mallory's."""
+    values: dict[str, str] = {}
+    for field in BeautifulSoup(html, "html.parser").select("input[name], textarea[name]"):
+        name = str(field["name"])
+        if name == "csrftoken" or field.get("type") == "checkbox":
+            continue
+        values[name] = str(field.get("value", "") or "")
+    for name in list(values):
+        if "email" in name or "recipient" in name:
+            values[name] = MALLORY
+        elif "mobile" in name or "phone" in name:
+            values[name] = PHONE
+    return values | {"email": MALLORY, "login_email": MALLORY, "recipient": MALLORY}
+
+
+def _on_file(session: Session) -> tuple[set[str], set[int]]:
+    """Every address and number on file, and the members an operator may give one to
+    (no e-mail on file, in an organisation whose e-mail is not the credential)."""
+    addresses = {
+        value.lower()
+        for query in (
+            select(Member.email),
+            select(Member.mobile),
+            select(LoginAccount.login_email),
+            select(Organization.email),
+        )
+        for value in session.scalars(query)
+        if value
+    }
+    may_fill_in = {
+        member.id
+        for member in session.scalars(select(Member).where(Member.email.is_(None)))
+        if member.organization.credential_policy != CredentialPolicy.PIN
+    }
+    return addresses, may_fill_in
+
+
+def _member_of(session: Session, message: OutboxMessage) -> int | None:
+    if message.entity_type == "member":
+        return int(message.entity_id or 0)
+    if message.entity_type == "login_account":
+        account = session.get(LoginAccount, int(message.entity_id or 0))
+        return account.member_id if account is not None else None
+    return None
+
+
+def test_no_row_action_of_the_app_mails_an_existing_persons_secret_to_a_typed_address(
+    app: Any,
+    client: TestClient,
+    personas: Personas,
+    session: Session,
+    session_factory: sessionmaker[Session],
+    smtp: SmtpServer,
+) -> None:
+    from admin.demo import load_demo_data
+
+    load_demo_data(session, "demo password 2026", members=12)
+    session.commit()
+    addresses, may_fill_in = _on_file(session)
+    before = max((m.id for m in outbox(session)), default=0)
+    log_in(client, "ada")  # every role: every row action is hers to try
+    headers = htmx_headers(client)
+    answers: list[int] = []
+    for view in app.state.views:
+        for action in getattr(view, "htmx_row_actions", []):
+            pks = session.scalars(select(view.model.id).order_by(view.model.id).limit(6)).all()
+            for pk in pks:
+                url = f"/admin/do/{view.key}/{pk}/{action.name}"
+                form = client.get(url, headers=headers)
+                response = client.post(url, headers=headers, data=_form_values(form.text))
+                answers += [form.status_code, response.status_code]
+    for _ in range(3):
+        _deliver(session, session_factory, smtp)
+
+    fresh(session).expire_all()
+    issued = [m for m in outbox(session) if m.id > before and m.secret is not None]
+    elsewhere = [
+        (m.caused_by, m.recipient)
+        for m in issued
+        if m.recipient.lower() not in addresses
+        and not (m.recipient == MALLORY and _member_of(session, m) in may_fill_in)
+    ]
+    assert issued, "the walk issued no link or code at all: it proves nothing"
+    assert elsewhere == []
+    assert [code for code in answers if code >= 500] == []
+    # Whatever reached Mallory (a member with no e-mail, seed 001) went through the fill-in.
+    filled = {
+        int(e.entity_id or 0)
+        for e in events(session, "member.fill_in_email")
+        if e.outcome == Outcome.SUCCESS and e.after == {"email": MALLORY}
+    }
+    assert {_member_of(session, m) for m in issued if m.recipient == MALLORY} <= filled
