@@ -14,6 +14,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import nh3
 from markdown_it import MarkdownIt
@@ -278,6 +279,36 @@ def frequent_searches(
 def render_markdown(body: str) -> Markup:
     """An article's Markdown as HTML that is safe to show: rendered by markdown-it (inline
     HTML allowed), then cleaned by nh3 (ammonia): no script or style, no event-handler
-    attributes, links only to http, https, mailto and tel."""
+    attributes, links only to http, https, mailto and tel, images only served by the console
+    (an image from anywhere else is shown as its text)."""
     html = _markdown.render(body or "")
-    return Markup(nh3.clean(html, url_schemes=URL_SCHEMES))  # noqa: S704 (sanitised just now)
+    clean = nh3.clean(html, url_schemes=URL_SCHEMES, attribute_filter=_console_images)
+    return Markup(IMAGE_TAG.sub(_image_or_text, clean))  # noqa: S704 (sanitised just now)
+
+
+IMAGE_TAG = re.compile(r"<img\b[^>]*>")
+ALT_TEXT = re.compile(r'\salt="([^"]*)"')
+
+
+def served_by_the_console(address: str) -> bool:
+    """A relative address (`/static/...`, `picture.png`): no scheme, no host, also once a
+    browser has read backslashes as slashes."""
+    normalised = address.strip().replace("\\", "/")
+    parts = urlsplit(normalised)
+    return not (parts.scheme or parts.netloc or normalised.startswith("//"))
+
+
+def _console_images(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "img" and attribute in ("src", "srcset"):
+        return value if attribute == "src" and served_by_the_console(value) else None
+    return value
+
+
+def _image_or_text(match: re.Match[str]) -> str:
+    """An image left without its source (it was not the console's) becomes its alt text,
+    already escaped by nh3."""
+    tag = match.group(0)
+    if ' src="' in tag:
+        return tag
+    alt = ALT_TEXT.search(tag)
+    return alt.group(1) if alt else ""
