@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from starlette.requests import Request
-from starlette_admin import BaseField, EnumField, IntegerField
+from starlette_admin import BaseField, EnumField, HasOne
 from starlette_admin.contrib.sqla import ModelView
 from starlette_admin.exceptions import FormValidationError
 from starlette_admin.types import RequestAction
@@ -18,6 +18,14 @@ from admin.auth import has_role
 from admin.i18n import _
 from models import Role
 from views.exports import export_formats
+from views.form_checks import (
+    CONFLICT,
+    VersionField,
+    check_form,
+    lock_unversioned,
+    parse_pk,
+    row_version,
+)
 from views.fragments import RowAction
 from views.search import any_field_contains
 
@@ -34,17 +42,9 @@ class StateField(EnumField):
         return getattr(value, "value", value)
 
 
-def version_field() -> IntegerField:
+def version_field() -> VersionField:
     """Carries the row's version through the edit form (optimistic locking)."""
-    return IntegerField(
-        "version",
-        label="",
-        form_template="fields/version_form.html",
-        exclude_from_list=True,
-        exclude_from_detail=True,
-        exclude_from_create=True,
-        exclude_from_export=True,
-    )
+    return VersionField("version")
 
 
 class SportelloModelView(ModelView):
@@ -59,7 +59,39 @@ class SportelloModelView(ModelView):
     exporters = export_formats()
 
     def __init__(self) -> None:
+        if self.edit_role is not None and not any(isinstance(f, VersionField) for f in self.fields):
+            # Every form that edits a record refuses to overwrite a colleague's change.
+            self.fields = [*self.fields, version_field()]
         super().__init__(self.model)
+
+    async def find_by_pk(self, request: Request, pk: Any) -> Any:
+        """An id that is not a number the id column can hold names no record."""
+        number = parse_pk(self.model, pk)
+        return None if number is None else await super().find_by_pk(request, number)
+
+    async def find_by_pks(self, request: Request, pks: list[Any]) -> Sequence[Any]:
+        numbers = [n for n in (parse_pk(self.model, pk) for pk in pks) if n is not None]
+        return await super().find_by_pks(request, numbers) if numbers else []
+
+    async def _checked(self, request: Request, data: dict[str, Any]) -> None:
+        """Refuse values the database cannot hold, before they reach it."""
+        fields: list[BaseField] = list(self.get_fields_list(request))
+        errors = check_form(self.model, fields, await request.form(), data)
+        for one in fields:
+            chosen = data.get(one.name)
+            if (
+                isinstance(one, HasOne)
+                and not one.read_only
+                and chosen not in (None, "")
+                and await self._find_foreign_view(str(one.key)).find_by_pk(request, chosen) is None
+            ):
+                errors.setdefault(one.name, _("Choose from the list."))
+        if errors:
+            raise FormValidationError(errors)
+
+    async def create(self, request: Request, data: dict[str, Any]) -> Any:
+        await self._checked(request, data)
+        return await super().create(request, data)
 
     def is_accessible(self, request: Request) -> bool:
         return has_role(request, self.minimum_role)
@@ -108,22 +140,18 @@ class SportelloModelView(ModelView):
 
     async def edit(self, request: Request, pk: Any, data: dict[str, Any]) -> Any:
         """Refuse to overwrite a change someone else saved since the form was opened."""
+        await self._checked(request, data)
         for name, value in data.items():
             if value == "":
                 data[name] = None  # an emptied box means "no value", not an empty string
-        started_from = data.get("version")
         current = await self.find_by_pk(request, pk)
         if current is not None and "version" in data:
-            data["version"] = current.version  # the mapper increments it, never the form
-        if started_from is not None and current is not None and started_from != current.version:
-            raise FormValidationError(
-                {
-                    "version": _(
-                        "Someone else changed this record while you were editing it. "
-                        "Reload the page to see their change, then make yours again."
-                    )
-                }
-            )
+            await lock_unversioned(request.state.session, current)
+            started_from = data["version"]
+            if started_from != row_version(current):
+                raise FormValidationError({"version": _(CONFLICT)})
+            # The mapper increments a version column, never the form.
+            data["version"] = getattr(current, "version", started_from)
         return await super().edit(request, pk, data)
 
     def row_action(self, name: str) -> RowAction | None:
