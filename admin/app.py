@@ -22,7 +22,7 @@ from starlette_admin.i18n import I18nConfig
 from starlette_admin.security.csrf import CSRFMiddleware
 
 from actions import diagnosis, merge_clients, outbox, tickets
-from admin import i18n
+from admin import errors, i18n
 from admin.auth import OperatorAuthProvider
 from admin.db import make_engine, make_sessionmaker
 from admin.middleware import RequestContextMiddleware, TranslatedCSRFMiddleware
@@ -150,6 +150,7 @@ def build_app(
         state.session_factory = session_factory
         state.views = views
     app.state.admin = admin
+    errors.install(app, admin)
     return app
 
 

@@ -168,13 +168,13 @@ class FormRowActions:
         )
 
 
-LARGEST_ID = 2**63 - 1  # the largest integer a database column holds
+LARGEST_ID = 2**31 - 1  # the largest integer an id or version column holds (PostgreSQL int4)
 
 
 def form_int(value: str | None) -> int | None:
     """A number typed in a form or a path (a version, an id), or None."""
     text = (value or "").strip()
-    if not text.isascii() or not text.isdecimal() or int(text) > LARGEST_ID:
+    if not text.isascii() or not text.isdecimal() or len(text) > 10 or int(text) > LARGEST_ID:
         return None
     return int(text)
 

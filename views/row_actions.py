@@ -7,14 +7,17 @@ that check the role themselves and dispatch to the view's `<action>_form` / `<ac
 
 from __future__ import annotations
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from actions.errors import Refused
+from admin import errors
 from admin.auth import has_role
 from views.base import SportelloModelView
-from views.fragments import forbidden, form_int, render
+from views.form_checks import parse_pk
+from views.fragments import forbidden, render
 
 
 def route(views: list[SportelloModelView]) -> Route:
@@ -24,12 +27,12 @@ def route(views: list[SportelloModelView]) -> Route:
         view = by_key.get(request.path_params["key"])
         action = view.row_action(request.path_params["action"]) if view else None
         if view is None or action is None:
-            return render(request, "_outcome.html", status_code=404, ok=False, message="")
+            return not_found(request)
         if not view.is_accessible(request) or not has_role(request, action.minimum_role):
             return forbidden(request)
-        pk = form_int(request.path_params["pk"])
+        pk = parse_pk(view.model, request.path_params["pk"])
         if pk is None:
-            return render(request, "_outcome.html", status_code=404, ok=False, message="")
+            return not_found(request)
         suffix = "submit" if request.method == "POST" else "form"
         handler = getattr(view, f"{action.name}_{suffix}")
         try:
@@ -37,5 +40,9 @@ def route(views: list[SportelloModelView]) -> Route:
         except Refused as refusal:  # e.g. the record vanished between the list and the click
             return render(request, "_outcome.html", ok=False, message=refusal.translated())
         return response
+
+    def not_found(request: Request) -> Response:
+        message = errors.reason(HTTPException(404))
+        return render(request, "_outcome.html", status_code=404, ok=False, message=message)
 
     return Route("/do/{key}/{pk}/{action}", do, methods=["GET", "POST"], name="do")
