@@ -6,11 +6,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette_admin import BaseField, EnumField, HasOne
 from starlette_admin.contrib.sqla import ModelView
 from starlette_admin.exceptions import FormValidationError
-from starlette_admin.types import RequestAction
+from starlette_admin.types import ListParams, RequestAction
 
 from actions.errors import Refused
 from actions.spreadsheet import safe_cell
@@ -40,6 +41,10 @@ class StateField(EnumField):
 
     async def serialize_value(self, request: Request, value: Any) -> Any:
         return getattr(value, "value", value)
+
+
+LAST_PAGE = 2**31  # rows past this offset are never listed
+LONGEST_SEARCH = 200  # characters of a list search
 
 
 def version_field() -> VersionField:
@@ -72,6 +77,16 @@ class SportelloModelView(ModelView):
     async def find_by_pks(self, request: Request, pks: list[Any]) -> Sequence[Any]:
         numbers = [n for n in (parse_pk(self.model, pk) for pk in pks) if n is not None]
         return await super().find_by_pks(request, numbers) if numbers else []
+
+    def _parse_list_params(
+        self, request: Request, query_params: QueryParams | None = None
+    ) -> ListParams:
+        """A page number past any list the database can count shows an empty last page; a
+        search longer than any stored value searches its first characters."""
+        params = super()._parse_list_params(request, query_params)
+        params.page = min(params.page, LAST_PAGE // max(params.page_size, 1))
+        params.q = params.q[:LONGEST_SEARCH] if params.q else params.q
+        return params
 
     async def _checked(self, request: Request, data: dict[str, Any]) -> None:
         """Refuse values the database cannot hold, before they reach it."""

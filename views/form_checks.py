@@ -17,11 +17,11 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette_admin import BaseField, DateField, DateTimeField, HasOne, IntegerField, StringField
 
-from admin.i18n import _
+from admin.i18n import N_, _
 
 INT4 = (-(2**31), 2**31 - 1)
 INT8 = (-(2**63), 2**63 - 1)
-CONFLICT = (
+CONFLICT = N_(
     "Someone else changed this record while you were editing it. "
     "Reload the page to see their change, then make yours again."
 )
