@@ -1,11 +1,15 @@
-"""Request context: request id, language negotiation, htmx-aware login redirects, headers."""
+"""Request context: request id, language negotiation, htmx-aware login redirects, headers;
+the CSRF check bound to the login session."""
 
 from __future__ import annotations
 
+import hmac
+import secrets
 import uuid
 from collections.abc import MutableMapping
 from typing import Any
 
+from itsdangerous import BadSignature
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.middleware.base import RequestResponseEndpoint
 from starlette.requests import Request
@@ -13,6 +17,8 @@ from starlette.responses import HTMLResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette_admin.security.csrf import CSRFMiddleware
 
+from admin import csp
+from admin.auth import COOKIE
 from admin.i18n import _, negotiate, set_locale
 
 SECURITY_HEADERS = {
@@ -39,6 +45,9 @@ class RequestContextMiddleware:
             if locale:
                 set_locale(locale)
         is_htmx = headers.get("hx-request") == "true"
+        nonce = state.setdefault("csp_nonce", csp.new_nonce())  # one for the mounted admin too
+        csp.NONCE.set(nonce)
+        settings = getattr(getattr(scope.get("app"), "state", None), "settings", None)
 
         async def send_wrapper(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -46,6 +55,10 @@ class RequestContextMiddleware:
                 for name, value in SECURITY_HEADERS.items():
                     out.setdefault(name, value)
                 out["x-request-id"] = request_id
+                out.setdefault(
+                    "content-security-policy",
+                    csp.policy(nonce, settings, csp.template_handler_hashes()),
+                )
                 location = out.get("location", "")
                 if is_htmx and message["status"] in (302, 303) and "/login" in location:
                     # An expired session answers htmx with a full-page redirect, not a
@@ -59,19 +72,82 @@ class RequestContextMiddleware:
 
 
 class TranslatedCSRFMiddleware(CSRFMiddleware):
-    """starlette-admin's CSRF check, answering in the operator's language."""
+    """starlette-admin's double-submit CSRF check, with the token bound to the login session
+    it was issued for and replaced whenever that session changes (login, logout): a token
+    from before the login, or from another operator's session, is refused. Refusals answer
+    in the operator's language."""
+
+    def __init__(self, app: ASGIApp, secret_key: str) -> None:
+        super().__init__(app, secret_key)
+        self._binding_key = secret_key.encode()
 
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        response = await super().dispatch(request, call_next)
-        if response.status_code == 403 and bytes(getattr(response, "body", b"")).startswith(
-            b"CSRF"
-        ):
-            text = _(
-                "This form has expired or did not come from this console. "
-                "Reload the page and try again."
-            )
-            return HTMLResponse(
-                f'<div class="alert alert-danger" data-testid="csrf-refused">{text}</div>',
-                status_code=403,
-            )
+        binding = self._binding(request.cookies.get(COOKIE))
+        held = self._load(request.cookies.get(self.cookie_name))
+        issue = held is None or not hmac.compare_digest(held[1], binding)
+        token = secrets.token_hex(32) if issue or held is None else held[0]
+        request.state.csrf_token = self._signer.dumps([token, binding])
+        if request.method not in self.safe_methods:
+            submitted = self._load(await self._get_submitted_token(request))
+            if (
+                issue
+                or submitted is None
+                or not hmac.compare_digest(submitted[0], token)
+                or not hmac.compare_digest(submitted[1], binding)
+            ):
+                response: Response = self._refused()
+                self._set(request, response, token, binding)
+                return response
+        response = await call_next(request)
+        session_now = _session_cookie_set(response)
+        if session_now is not None:  # logged in or out: a new token for the new session
+            token, binding, issue = secrets.token_hex(32), self._binding(session_now), True
+        if issue:
+            self._set(request, response, token, binding)
         return response
+
+    def _binding(self, session_token: str | None) -> str:
+        """What ties a token to a login session, without revealing the session's token."""
+        if not session_token:
+            return ""
+        return hmac.new(self._binding_key, session_token.encode(), "sha256").hexdigest()[:32]
+
+    def _load(self, signed: str | None) -> tuple[str, str] | None:
+        if not signed:
+            return None
+        try:
+            value = self._signer.loads(signed)
+        except BadSignature:
+            return None
+        if isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value):
+            return value[0], value[1]
+        return None
+
+    def _set(self, request: Request, response: Response, token: str, binding: str) -> None:
+        response.set_cookie(
+            self.cookie_name,
+            self._signer.dumps([token, binding]),
+            httponly=False,  # starlette-admin's scripts read it to send the X-CSRFToken header
+            samesite="lax",
+            secure=request.url.scheme == "https",
+        )
+
+    @staticmethod
+    def _refused() -> Response:
+        text = _(
+            "This form has expired or did not come from this console. "
+            "Reload the page and try again."
+        )
+        return HTMLResponse(
+            f'<div class="alert alert-danger" data-testid="csrf-refused">{text}</div>',
+            status_code=403,
+        )
+
+
+def _session_cookie_set(response: Response) -> str | None:
+    """The login session cookie this response sets ("" when it ends it), if it sets one."""
+    for header in response.headers.getlist("set-cookie"):
+        name, _sep, rest = header.partition("=")
+        if name.strip() == COOKIE:
+            return rest.split(";", 1)[0].strip().strip('"')
+    return None

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from bs4 import BeautifulSoup
@@ -12,6 +13,8 @@ from admin.auth import COOKIE
 from models import OperatorSession, utcnow
 from tests.conftest import Personas, csrf_token, htmx_headers, log_in
 from tests.helpers import last_event
+
+CSRF_COOKIE = "starlette_admin_csrftoken"
 
 
 def test_the_login_page_is_served_without_a_session(client: TestClient) -> None:
@@ -138,8 +141,10 @@ def test_cookies_are_secure_behind_https(
 
 
 def _told(response: Any) -> tuple[int, str]:
+    """The status and the message, the time it names left out (the attempts are seconds apart)."""
     alert = BeautifulSoup(response.text, "html.parser").select_one(".alert-description")
-    return response.status_code, alert.get_text(strip=True) if alert else ""
+    text = alert.get_text(strip=True) if alert else ""
+    return response.status_code, re.sub(r"\d\d:\d\d:\d\d", "hh:mm:ss", text)
 
 
 def test_six_attempts_do_not_tell_whether_an_operator_exists(
@@ -150,3 +155,46 @@ def test_six_attempts_do_not_tell_whether_an_operator_exists(
 
     assert unknown == known
     assert known[-1][1].startswith("Too many failed logins for this account.")
+
+
+def test_a_form_token_from_before_the_login_is_refused_after_it(
+    client: TestClient, personas: Personas
+) -> None:
+    before = csrf_token(client.get("/admin/login").text)
+    held_before = client.cookies.get(CSRF_COOKIE)
+    log_in(client, "olivia")
+
+    with_the_new_cookie = client.post("/admin/logout", data={"csrftoken": before})
+    client.cookies.set(CSRF_COOKIE, held_before or "", domain="testserver.local")
+    with_the_old_cookie = client.post(
+        "/admin/logout", data={"csrftoken": before}, follow_redirects=False
+    )
+
+    assert with_the_new_cookie.status_code == with_the_old_cookie.status_code == 403
+    assert client.get("/admin/members/list", follow_redirects=False).status_code == 200
+
+
+def test_a_form_token_from_another_operators_session_is_refused(
+    app: Any, client: TestClient, personas: Personas
+) -> None:
+    with TestClient(app, base_url="http://testserver") as sams_browser:
+        log_in(sams_browser, "sam")
+        sams_token = csrf_token(sams_browser.get("/admin/portal").text)
+        sams_cookie = sams_browser.cookies.get(CSRF_COOKIE)
+    log_in(client, "olivia")
+    client.cookies.set(CSRF_COOKIE, sams_cookie or "", domain="testserver.local")
+
+    response = client.post("/admin/logout", data={"csrftoken": sams_token}, follow_redirects=False)
+
+    assert response.status_code == 403
+    assert client.get("/admin/members/list", follow_redirects=False).status_code == 200
+
+
+def test_the_form_token_changes_at_login(client: TestClient, personas: Personas) -> None:
+    before = csrf_token(client.get("/admin/login").text)
+    log_in(client, "olivia")
+    after = csrf_token(client.get("/admin/portal").text)
+
+    assert after != before
+    logged_out = client.post("/admin/logout", data={"csrftoken": after}, follow_redirects=False)
+    assert logged_out.status_code == 303
