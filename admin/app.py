@@ -22,7 +22,7 @@ from starlette_admin.i18n import I18nConfig
 from starlette_admin.security.csrf import CSRFMiddleware
 
 from actions import diagnosis, merge_clients, outbox, tickets
-from admin import errors, i18n
+from admin import csp, errors, i18n
 from admin.auth import OperatorAuthProvider
 from admin.db import make_engine, make_sessionmaker
 from admin.middleware import RequestContextMiddleware, TranslatedCSRFMiddleware
@@ -84,6 +84,7 @@ def build_app(
         ),
     )
     _translate_csrf_refusals(admin, settings)
+    csp.install(admin.templates.env)
     views: list[SportelloModelView] = [
         MemberView(),
         ValidationQueueView(),
