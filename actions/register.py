@@ -47,6 +47,29 @@ class Registration:
     mobile: str
 
 
+def _refuse_a_number_certified_for_someone_else(
+    session: Session, mobile: str, tax_code: str
+) -> None:
+    """A mobile certified with a phone code belongs to its person (seed 000): another person
+    (another tax code) registers with a number of their own."""
+    taken = session.scalar(
+        select(Member.id)
+        .where(Member.mobile == mobile, Member.mobile_verified_at.is_not(None))
+        .where(or_(Member.tax_code.is_(None), Member.tax_code != tax_code))
+        .limit(1)
+    )
+    if taken is not None:
+        raise Refused(
+            N_(
+                "The mobile number %(mobile)s is already certified for another person: ask the "
+                "caller for a mobile number of their own. If the number is now theirs, the other "
+                "person's record must be corrected first."
+            ),
+            field="mobile",
+            mobile=mobile,
+        )
+
+
 def register(
     session: Session,
     actor: Actor,
@@ -84,6 +107,7 @@ def register(
         )
         if existing is not None:
             raise AlreadyRegistered(existing)
+        _refuse_a_number_certified_for_someone_else(session, mobile, tax_code)
         member = Member(
             organization=organization,
             first_name=data.first_name.strip(),

@@ -6,13 +6,14 @@ becomes possible again (midnight there)."""
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 import secrets
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from actions import outbox
+from actions import outbox, throttle
 from actions.account_links import require_operator
 from actions.audit import audited
 from actions.context import Actor
@@ -126,3 +127,60 @@ def possible_again(now: dt.datetime, zone: ZoneInfo) -> dt.datetime:
     """The next midnight in the organisation's time zone, as a local time."""
     local = now.astimezone(zone)
     return dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time(0, 0), tzinfo=zone)
+
+
+def confirm_phone_code(
+    session: Session, actor: Actor, account_id: int, code: str, *, now: dt.datetime | None = None
+) -> LoginAccount:
+    """The code the caller reads out certifies the member's mobile. Wrong codes are
+    throttled like logins; a code is good once, for CODE_VALIDITY."""
+    now = now or utcnow()
+    account = get_account(session, account_id)
+    key = f"login_account:{account.id}:phone_code"
+    try:
+        with audited(session, actor, "login_account.confirm_phone_code", account) as scope:
+            require_operator(actor)
+            throttle.check(
+                throttle.counted(session, key, login=False),
+                now,
+                locked=lambda: Refused(
+                    N_("Too many wrong codes: send a new code, then type the new one."),
+                    field="code",
+                ),
+                wait=lambda retry_at: Refused(
+                    N_("Too many wrong codes in a row. Try again after %(time)s UTC."),
+                    field="code",
+                    time=retry_at.strftime("%H:%M:%S"),
+                ),
+            )
+            _check_code(account, code, now)
+            assert account.member is not None  # a code is sent only to a member's mobile
+            account.member.mobile_verified_at = now
+            account.phone_code_hash = account.phone_code_expires_at = None
+            throttle.reset(session, key)
+            scope.note(mobile=account.member.mobile)
+    except WrongCode:
+        throttle.record(session, key, now)
+        raise
+    return account
+
+
+class WrongCode(Refused):
+    pass
+
+
+def _check_code(account: LoginAccount, code: str, now: dt.datetime) -> None:
+    typed = "".join(code.split())
+    if (
+        account.member is None
+        or account.phone_code_hash is None
+        or account.phone_code_expires_at is None
+        or now >= account.phone_code_expires_at
+    ):
+        raise Refused(
+            N_("No code is waiting to be typed, or it expired: send a new code."), field="code"
+        )
+    if not hmac.compare_digest(account.phone_code_hash, token_digest(f"{account.id}:{typed}")):
+        raise WrongCode(
+            N_("This is not the code that was sent: check it with the caller."), field="code"
+        )

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ColumnElement, ForeignKey, Index, Integer, String, and_, event, func, text
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm.base import LoaderCallableStatus
 
 from models.base import Base, str_enum, utcnow
 from models.organization import Organization
@@ -43,6 +44,8 @@ class Member(Base):
     email: Mapped[str | None] = mapped_column(String(254), index=True)
     email_verified_at: Mapped[dt.datetime | None]
     mobile: Mapped[str | None] = mapped_column(String(20), index=True)
+    # When the mobile was certified with a phone code (seed 000); a new number is not.
+    mobile_verified_at: Mapped[dt.datetime | None]
     card_number: Mapped[str | None] = mapped_column(String(40), index=True)
     # "last first" and "first last", lower case, accents dropped: what the one-box lookup
     # matches names on. Byte order ("C") on PostgreSQL, so a prefix is an index range there
@@ -118,3 +121,9 @@ def _keep_search_name(_mapper: object, _connection: object, member: Member) -> N
     first, last = member.first_name or "", member.last_name or ""
     member.search_name = search_key(f"{last} {first}") or None
     member.search_name_reversed = search_key(f"{first} {last}") or None
+
+
+@event.listens_for(Member.mobile, "set", active_history=True)
+def _a_new_mobile_is_not_certified(member: Member, value: object, old: object, _by: object) -> None:
+    if old is not LoaderCallableStatus.NO_VALUE and old is not None and value != old:
+        member.mobile_verified_at = None

@@ -21,7 +21,7 @@ from actions.account_state import (
 from actions.errors import Refused
 from actions.forget_generate import forget_account
 from actions.login_accounts import get_account
-from actions.send_phone_code import send_phone_code
+from actions.send_phone_code import confirm_phone_code, send_phone_code
 from actions.steps import Proof
 from admin.auth import actor
 from admin.i18n import N_, _, lazy_gettext
@@ -42,6 +42,7 @@ TITLES = {
     "forget": N_("Forget %(username)s (unlink it from the member)"),
     "unlock": N_("Unlock %(username)s"),
     "send_phone_code": N_("Send a verification code by text message to %(username)s"),
+    "confirm_phone_code": N_("Type the code %(username)s read out from the text message"),
     "delete": N_("Delete %(username)s"),
     "change_email": N_("Change the login e-mail of %(username)s"),
 }
@@ -51,6 +52,7 @@ DONE = {
     "forget": N_("%(username)s is no longer linked to a member."),
     "unlock": N_("%(username)s is unlocked."),
     "send_phone_code": N_("The code is on its way by text message."),
+    "confirm_phone_code": N_("The mobile number of %(username)s is certified."),
     "delete": N_("%(username)s is deleted; the audit trail keeps its record."),
     "change_email": N_("The login e-mail of %(username)s is changed."),
 }
@@ -147,6 +149,13 @@ class LoginAccountView(SportelloModelView):
             lazy_gettext("Send phone code"),
             "fa fa-mobile",
             "send-phone-code",
+            available=_linked,
+        ),
+        RowAction(
+            "confirm_phone_code",
+            lazy_gettext("Type phone code"),
+            "fa fa-check",
+            "confirm-phone-code",
             available=_linked,
         ),
         RowAction("change_email", lazy_gettext("Change login e-mail"), "fa fa-at", "change-email"),
@@ -253,6 +262,17 @@ class LoginAccountView(SportelloModelView):
             lambda db, who, i, v: send_phone_code(
                 db, who, i, request_key=v.get("request_key") or None
             ),
+        )
+
+    async def confirm_phone_code_form(self, request: Request, pk: int) -> Response:
+        return await self._form(request, pk, "confirm_phone_code")
+
+    async def confirm_phone_code_submit(self, request: Request, pk: int) -> Response:
+        return await self._submit(
+            request,
+            pk,
+            "confirm_phone_code",
+            lambda db, who, i, v: confirm_phone_code(db, who, i, v.get("code", "")),
         )
 
     async def change_email_form(self, request: Request, pk: int) -> Response:

@@ -72,6 +72,9 @@ class MemberView(SportelloModelView):
         DateTimeField(
             "email_verified_at", label=lazy_gettext("E-mail verified at"), read_only=True
         ),
+        DateTimeField(
+            "mobile_verified_at", label=lazy_gettext("Mobile certified at"), read_only=True
+        ),
         version_field(),
     ]
     exclude_fields_from_list = [
@@ -80,9 +83,17 @@ class MemberView(SportelloModelView):
         "mobile",
         "validated_at",
         "email_verified_at",
+        "mobile_verified_at",
     ]
-    exclude_fields_from_create = ["validated_at", "email_verified_at", "id"]
-    exclude_fields_from_edit = ["validated_at", "email_verified_at", "id", "state", "dues_year"]
+    exclude_fields_from_create = ["validated_at", "email_verified_at", "mobile_verified_at", "id"]
+    exclude_fields_from_edit = [
+        "validated_at",
+        "email_verified_at",
+        "mobile_verified_at",
+        "id",
+        "state",
+        "dues_year",
+    ]
     # Free text searches these four (see get_search_query); the others are list filters.
     searchable_fields = [
         "first_name",
