@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import String, cast, func, literal, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import ColumnProperty, Session
 from starlette.testclient import TestClient
 from starlette_admin import EmailField, StringField, TextAreaField
@@ -87,7 +87,7 @@ def test_every_list_export_in_every_format_writes_formulas_as_text(
         try:
             session.execute(update(view.model).values({column: planted}))
             session.commit()
-        except IntegrityError:  # the audit trail is append-only: planted by a login above
+        except DBAPIError:  # the audit trail is append-only: planted by a login above
             session.rollback()
         assert session.scalar(select(func.count()).select_from(view.model)), view.key
         label = next(str(f.label or f.name) for f in view.fields if f.name == column)
