@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette_admin import BaseField, EnumField, HasOne
 from starlette_admin.contrib.sqla import ModelView
 from starlette_admin.exceptions import FormValidationError
+from starlette_admin.filters import FilterRegistry
 from starlette_admin.types import ListParams, RequestAction
 
 from actions.errors import Refused
@@ -28,7 +29,7 @@ from views.form_checks import (
     row_version,
 )
 from views.fragments import RowAction
-from views.search import any_field_contains
+from views.search import LiteralFilterRegistry, any_field_contains
 
 
 @dataclass
@@ -130,6 +131,10 @@ class SportelloModelView(ModelView):
     def get_search_query(self, request: Request, term: str) -> Any:
         """The list search, with `%` and `_` taken as the characters typed."""
         return any_field_contains(self.model, self.get_fields_list(request), term)
+
+    def get_filter_registry(self) -> FilterRegistry:
+        """starlette-admin's list filters; the text ones take `%` and `_` literally."""
+        return LiteralFilterRegistry()
 
     async def serialize_field_value(self, value: Any, field: BaseField, request: Request) -> Any:
         """Every export, in every format, writes texts a spreadsheet would run as text."""

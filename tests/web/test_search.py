@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
@@ -44,3 +45,34 @@ def test_an_underscore_in_the_member_search_is_an_underscore(
     log_in(client, "olivia")
 
     assert _shown(client, "members", "mario_rossi") == {str(underscored.id)}
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "email__contains=%",
+        "email__contains=_",
+        "email__startswith=%",
+        "email__endswith=%org",
+        "email__not_contains=%",
+    ],
+)
+def test_a_text_filter_takes_percent_and_underscore_literally(
+    client: TestClient, personas: Personas, session: Session, organization: Organization, rule: str
+) -> None:
+    underscored = make_member(session, organization, email="mario_rossi@example.org")
+    plain = make_member(session, organization, email="marioxrossi@example.org", tax_code="X2")
+    log_in(client, "olivia")
+
+    page = client.get("/admin/members/list", params={"filter": rule, "page_size": 100})
+
+    assert page.status_code == 200
+    shown = {
+        str(tr["data-sa-pk"])
+        for tr in BeautifulSoup(page.text, "html.parser").select("tr[data-sa-pk]")
+    }
+    expected = {
+        "email__contains=_": {str(underscored.id)},
+        "email__not_contains=%": {str(underscored.id), str(plain.id)},
+    }.get(rule, set())
+    assert shown == expected
