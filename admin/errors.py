@@ -10,7 +10,8 @@ from html import escape
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
 from starlette_admin.contrib.sqla import Admin
 
 from admin.i18n import N_, _
@@ -24,6 +25,7 @@ REASONS = {
     405: N_("This address does not accept this kind of request. Go back and use the form."),
     413: N_("What was sent is too large. Send less at a time."),
 }
+NO_ACTION = N_("Choose an action from the list.")
 OTHER = N_("This request could not be completed. Go back and try again.")
 UNEXPECTED = N_(
     "Something went wrong and nothing was saved. Try again; if it happens again, "
@@ -62,6 +64,9 @@ def page(request: Request, title: str, message: str, status_code: int) -> HTMLRe
 async def unexpected(request: Request, exc: Exception) -> Response:
     """An unforeseen failure: the traceback goes to the log with the request id."""
     rid = request_id(request)
+    if getattr(exc, "sportello_logged", False):  # the console's own handler logged it already
+        return fragment(_(UNEXPECTED) % {"request_id": rid}, 500)
+    exc.sportello_logged = True  # type: ignore[attr-defined]
     log.error("request %s failed: %s %s", rid, request.method, request.url.path, exc_info=exc)
     message = _(UNEXPECTED) % {"request_id": rid}
     if _is_htmx(request):
@@ -89,6 +94,16 @@ def install(app: Starlette, admin: Admin) -> None:
             return fragment(reason(exc), exc.status_code)
         return page(request, str(exc.status_code), reason(exc), exc.status_code)
 
+    async def checked_action(request: Request) -> Response:
+        """starlette-admin's list action endpoint fails on a request naming no action."""
+        if not request.query_params.get("name"):
+            return JSONResponse({"msg": _(NO_ACTION)}, status_code=400)
+        response: Response = await admin.handle_action(request)
+        return response
+
+    admin.app.router.routes.insert(
+        0, Route("/_api/{key}/action", checked_action, methods=["POST"], name="checked-action")
+    )
     admin.app.add_exception_handler(HTTPException, admin_refusal)
     admin.app.add_exception_handler(Exception, unexpected)
     app.add_exception_handler(HTTPException, public_refusal)

@@ -160,7 +160,7 @@ class CampaignView(FormRowActions, SportelloModelView):
                 db,
                 who,
                 pk,
-                int(added) if added.isdigit() else 0,
+                form_int(added) or 0,
                 expected_version=form_int(values.get("version")),
             )
 

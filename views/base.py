@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+import anyio.to_thread
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette_admin import BaseField, EnumField, HasOne
 from starlette_admin.contrib.sqla import ModelView
 from starlette_admin.exceptions import FormValidationError
-from starlette_admin.filters import FilterRegistry
+from starlette_admin.filters import FilterGroup, FilterRegistry
 from starlette_admin.types import ListParams, RequestAction
 
 from actions.errors import Refused
@@ -23,6 +25,7 @@ from views.exports import export_formats
 from views.form_checks import (
     CONFLICT,
     VersionField,
+    already_used,
     check_form,
     lock_unversioned,
     parse_pk,
@@ -89,10 +92,39 @@ class SportelloModelView(ModelView):
         params.q = params.q[:LONGEST_SEARCH] if params.q else params.q
         return params
 
-    async def _checked(self, request: Request, data: dict[str, Any]) -> None:
+    async def find_all(
+        self,
+        request: Request,
+        skip: int = 0,
+        limit: int = 100,
+        q: str | None = None,
+        sorts: Sequence[tuple[str, str]] | None = None,
+        filters: FilterGroup | None = None,
+    ) -> Sequence[Any]:
+        """Every list and picker: an offset the database can hold, a search it can run."""
+        skip = min(max(skip, 0), LAST_PAGE * 100)
+        q = q[:LONGEST_SEARCH] if q else q
+        return await super().find_all(request, skip, limit, q, sorts, filters)
+
+    async def count(
+        self, request: Request, q: str | None = None, filters: FilterGroup | None = None
+    ) -> int:
+        return await super().count(request, q[:LONGEST_SEARCH] if q else q, filters)
+
+    async def _checked(self, request: Request, data: dict[str, Any], pk: Any = None) -> None:
         """Refuse values the database cannot hold, before they reach it."""
         fields: list[BaseField] = list(self.get_fields_list(request))
         errors = check_form(self.model, fields, await request.form(), data)
+        for name, value in data.items():
+            if value == "":
+                data[name] = None  # an emptied box means "no value", not an empty string
+        taken = await anyio.to_thread.run_sync(
+            functools.partial(
+                already_used, request.state.session, self.model, data, parse_pk(self.model, pk)
+            )
+        )
+        for name in taken:
+            errors.setdefault(name, _("Another record already has this value."))
         for one in fields:
             chosen = data.get(one.name)
             if (
@@ -160,10 +192,7 @@ class SportelloModelView(ModelView):
 
     async def edit(self, request: Request, pk: Any, data: dict[str, Any]) -> Any:
         """Refuse to overwrite a change someone else saved since the form was opened."""
-        await self._checked(request, data)
-        for name, value in data.items():
-            if value == "":
-                data[name] = None  # an emptied box means "no value", not an empty string
+        await self._checked(request, data, pk)
         current = await self.find_by_pk(request, pk)
         if current is not None and "version" in data:
             await lock_unversioned(request.state.session, current)

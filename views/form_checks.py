@@ -5,13 +5,12 @@ column's length. A value that fails is refused with the reason, and the form kee
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 from dataclasses import dataclass
 from typing import Any
 
 import anyio.to_thread
-from sqlalchemy import BigInteger, Column, Date, DateTime, Integer, String, inspect
+from sqlalchemy import BigInteger, Column, Date, DateTime, Integer, String, inspect, select
 from sqlalchemy.orm import Mapper, Session
 from starlette.datastructures import FormData
 from starlette.requests import Request
@@ -71,10 +70,16 @@ async def lock_unversioned(session: Session, obj: Any) -> None:
     """Read a row without a version column again under a row lock, so that two edits of it
     take turns and the second sees the first's change (PostgreSQL; SQLite serialises
     writers already)."""
-    if inspect(type(obj)).version_id_col is None:
-        await anyio.to_thread.run_sync(
-            functools.partial(session.refresh, obj, with_for_update=True)
-        )
+    mapper: Mapper[Any] = inspect(type(obj))
+    if mapper.version_id_col is None:
+        key = mapper.primary_key[0]
+        lock = select(key).where(key == getattr(obj, str(key.key))).with_for_update()
+
+        def locked() -> None:
+            session.execute(lock)
+            session.refresh(obj)
+
+        await anyio.to_thread.run_sync(locked)
 
 
 @dataclass
@@ -142,6 +147,23 @@ def _typed_error(field: BaseField, column: Any, raw: str) -> str | None:
     if isinstance(getattr(column, "type", None), String) and length and len(raw) > length:
         return _("Enter at most %(count)s characters.") % {"count": length}
     return None
+
+
+def already_used(session: Session, model: Any, data: dict[str, Any], pk: int | None) -> list[str]:
+    """Names of the fields whose value another record of a unique column already holds."""
+    mapper: Mapper[Any] = inspect(model)
+    key = mapper.primary_key[0]
+    taken = []
+    for name, value in data.items():
+        column = _column(mapper, name)
+        if column is None or not column.unique or value is None or isinstance(value, bool):
+            continue
+        query = select(key).where(column == value)
+        if pk is not None:
+            query = query.where(key != pk)
+        if session.execute(query.limit(1)).first() is not None:
+            taken.append(name)
+    return taken
 
 
 def check_form(

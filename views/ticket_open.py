@@ -17,7 +17,7 @@ from actions.errors import Refused
 from admin.auth import actor, has_role
 from admin.i18n import _, current_locale, lazy_gettext
 from models import Organization, Role, TicketPriority, TicketSource
-from views.fragments import call, forbidden, operator_link, render
+from views.fragments import call, forbidden, form_int, operator_link, render
 from views.tickets import PRIORITY_LABELS
 
 FIELDS = (
@@ -93,14 +93,12 @@ async def page(request: Request) -> Response:
                 requester_name=values["requester_name"],
                 requester_email=values["requester_email"],
                 source=TicketSource.SEARCH if from_search else TicketSource.OPERATOR,
-                organization_id=int(values["organization_id"])
-                if values["organization_id"].isdigit()
-                else None,
+                organization_id=form_int(values["organization_id"]),
                 product_line=values["product_line"],
                 product=values["product"],
                 priority=priority,
                 language=current_locale(),
-                search_log_id=int(values["search"]) if values["search"].isdigit() else None,
+                search_log_id=form_int(values["search"]),
             ),
         )
     except Refused as refusal:
