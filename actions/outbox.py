@@ -16,6 +16,7 @@ message waits. Such a message is never copied: see `actions/reissue.py`.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import smtplib
 import socket
@@ -36,6 +37,8 @@ from actions.errors import Duplicate, Refused
 from admin.i18n import N_
 from models import Base, Channel, OutboxMessage, OutboxStatus, utcnow
 from models.outbox import HIDDEN, SecretKind
+
+DEDUPE_KEY_LENGTH = 120  # OutboxMessage.dedupe_key's column
 
 log = logging.getLogger("sportello.outbox")
 
@@ -64,6 +67,8 @@ def enqueue(
     message, so the caller can roll back whatever else it prepared. A message carrying a
     secret names its kind and the secret strings, which operators never see.
     """
+    if dedupe_key is not None and len(dedupe_key) > DEDUPE_KEY_LENGTH:  # a crafted form's key
+        dedupe_key = hashlib.sha256(dedupe_key.encode()).hexdigest()
     if dedupe_key is not None and (existing := find_by_key(session, dedupe_key)) is not None:
         raise Duplicate(existing)
     message = OutboxMessage(

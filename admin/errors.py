@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from html import escape
 
+from sqlalchemy.exc import DataError, IntegrityError
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -25,6 +26,14 @@ REASONS = {
     405: N_("This address does not accept this kind of request. Go back and use the form."),
     413: N_("What was sent is too large. Send less at a time."),
 }
+TOO_LONG = N_(
+    "A value you typed is too long or out of range for what it is stored in. Nothing was "
+    "saved: go back, shorten it and try again."
+)
+TAKEN = N_(
+    "Someone saved the same value at the same moment. Nothing was saved: reload the page "
+    "and try again."
+)
 NO_ACTION = N_("Choose an action from the list.")
 OTHER = N_("This request could not be completed. Go back and try again.")
 UNEXPECTED = N_(
@@ -74,6 +83,18 @@ async def unexpected(request: Request, exc: Exception) -> Response:
     return page(request, _("Something went wrong"), message, 500)
 
 
+async def not_stored(request: Request, exc: Exception) -> Response:
+    """A value the database refused (too long, out of range, taken at the same moment):
+    the transaction is rolled back and the operator told what to do."""
+    log.warning("request %s: the database refused a value: %s", request_id(request), exc)
+    taken = isinstance(exc, IntegrityError)
+    message = _(TAKEN if taken else TOO_LONG)
+    status_code = 409 if taken else 400
+    if _is_htmx(request):
+        return fragment(message, status_code)
+    return page(request, _("Not saved"), message, status_code)
+
+
 def reason(exc: HTTPException) -> str:
     return _(REASONS.get(exc.status_code, OTHER))
 
@@ -104,6 +125,9 @@ def install(app: Starlette, admin: Admin) -> None:
     admin.app.router.routes.insert(
         0, Route("/_api/{key}/action", checked_action, methods=["POST"], name="checked-action")
     )
+    for refused_value in (DataError, IntegrityError):
+        admin.app.add_exception_handler(refused_value, not_stored)
+        app.add_exception_handler(refused_value, not_stored)
     admin.app.add_exception_handler(HTTPException, admin_refusal)
     admin.app.add_exception_handler(Exception, unexpected)
     app.add_exception_handler(HTTPException, public_refusal)

@@ -142,7 +142,7 @@ class CampaignView(FormRowActions, SportelloModelView):
                 address=values.get("address", ""),
                 starts_at=values.get("starts_at", ""),
                 notes=values.get("notes", ""),
-                form_token=values.get("form_token") or None,
+                form_token=values.get("form_token", "")[:64] or None,  # as long as the issued ones
             )
             return appointments.book(db, who, pk, booking)
 

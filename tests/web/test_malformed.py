@@ -25,7 +25,7 @@ from starlette.testclient import TestClient
 from starlette_admin.views import BaseModelView
 
 from admin.demo import load_demo_data
-from models import Member, Training
+from models import Member, OutboxMessage, Training
 from tests.conftest import PASSWORD, Personas, log_in
 from tests.web.forms import forms_of
 from views.base import SportelloModelView
@@ -189,6 +189,17 @@ def walk_target(walker: Walker, target: Target, htmx: dict[str, str]) -> None:
             )
 
 
+def mailed_links(session: Session) -> list[Target]:
+    """The pages of the links in the mails queued so far, two of each kind."""
+    session.commit()
+    found: dict[str, list[str]] = {}
+    for body in session.scalars(select(OutboxMessage.body)):
+        for path in re.findall(r"http://testserver(/[^\s\"'<>]+)", body):
+            found.setdefault(path.split("/")[1] + path.count("/") * "/", []).append(path)
+    methods = frozenset({"GET", "POST"})
+    return [Target(p, p, methods, {}, {}) for paths in found.values() for p in paths[:2]]
+
+
 def _start(client: TestClient, who: str | None) -> dict[str, str]:
     """Log in (or not) and return the headers of an htmx request of that session."""
     if who is not None:
@@ -211,6 +222,8 @@ def test_no_route_answers_a_server_error_to_malformed_input(
             htmx = _start(c, who)
             walker = Walker(c)
             all_targets = sorted(targets(app, session), key=lambda t: t.path.endswith("/logout"))
+            if who is None:  # the pages opened from mailed links, with the links the walk sent
+                all_targets = mailed_links(session) + all_targets
             for target in all_targets:
                 walk_target(walker, target, htmx)
                 if os.environ.get("WALK_PROGRESS"):  # a file to follow a long walk in
