@@ -185,7 +185,7 @@ def test_two_operators_merging_the_same_source_lose_nothing_and_one_is_refused(
 
         merged(first, olivia, source_id, "C000001")
         first.commit()
-        with pytest.raises(Conflict, match="changed since the preview|at the same moment"):
+        with pytest.raises(Conflict, match=r"changed since the preview|at the same moment"):
             merge(second, sam, source_id, "C000001", Proof(step, KEY))
         second.rollback()
         assert stale is not None
