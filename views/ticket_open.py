@@ -48,12 +48,12 @@ async def _form(request: Request, values: dict[str, str], **context: Any) -> Res
             )
         ),
     )
-    search = values.get("search", "")
+    search = form_int(values.get("search", ""))
     query = None
-    if search.isdigit():
+    if search is not None:
         from models.knowledge import SearchLog
 
-        log = await call(request, lambda db, i: db.get(SearchLog, i), int(search))
+        log = await call(request, lambda db, i: db.get(SearchLog, i), search)
         query = log.query if log else None
     return render(
         request,
