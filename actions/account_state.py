@@ -73,12 +73,13 @@ def change_login_email(
     session: Session, actor: Actor, account_id: int, new_email: str
 ) -> LoginAccount:
     """Seed 000: with a PIN policy the login e-mail cannot change; the way out is deleting
-    the account and registering again."""
+    the account and registering again. A new address revokes the activation and reset links
+    mailed to the old one at once."""
     from actions import personal_data
     from models import CredentialPolicy
 
     account = get_account(session, account_id)
-    with audited(session, actor, "login_account.change_email", account):
+    with audited(session, actor, "login_account.change_email", account) as scope:
         require_operator(actor)
         if account.organization.credential_policy == CredentialPolicy.PIN:
             raise Refused(
@@ -89,5 +90,16 @@ def change_login_email(
                 field="login_email",
                 organization=account.organization.name,
             )
-        account.login_email = personal_data.email(new_email)
+        checked = personal_data.email(new_email)
+        if checked.lower() != (account.login_email or "").lower():
+            scope.note(links_revoked=revoke_links(account))
+        account.login_email = checked
     return account
+
+
+def revoke_links(account: LoginAccount) -> bool:
+    """Clear the account's outstanding activation and reset links; whether there were any."""
+    had_links = bool(account.activation_token_hash or account.reset_token_hash)
+    account.activation_token_hash = account.activation_expires_at = None
+    account.reset_token_hash = account.reset_expires_at = None
+    return had_links

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from actions.account_links import require_operator
+from actions.account_state import revoke_links
 from actions.audit import audited
 from actions.context import Actor
 from actions.errors import Refused
@@ -32,13 +33,8 @@ def forget_account(
                 N_("%(username)s is not linked to anyone: there is nothing to forget."),
                 username=account.username,
             )
-        scope.note(
-            forgotten_member_id=account.member_id,
-            links_revoked=bool(account.activation_token_hash or account.reset_token_hash),
-        )
+        scope.note(forgotten_member_id=account.member_id, links_revoked=revoke_links(account))
         account.member_id = None
-        account.activation_token_hash = account.activation_expires_at = None
-        account.reset_token_hash = account.reset_expires_at = None
     return account
 
 

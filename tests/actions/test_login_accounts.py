@@ -341,3 +341,43 @@ def test_the_same_phone_code_form_submitted_twice_sends_one_code(
 
     assert len([m for m in outbox(session) if m.channel == Channel.SMS]) == 1
     assert session.get_one(LoginAccount, account.id).phone_sends_today == 1
+
+
+@pytest.mark.parametrize("kind", ["activation", "reset"])
+def test_changing_the_login_email_revokes_the_links_mailed_to_the_old_address(
+    session: Session, olivia: Actor, library: Organization, customer: Member, kind: str
+) -> None:
+    account = generate_account(session, olivia, customer.id, link_base=BASE, now=NOW)
+    session.commit()
+    if kind == "reset":
+        set_secret(session, "activation", _token(session), "Anne2026!", now=NOW)
+        reset_secret(session, olivia, account.id, link_base=BASE, now=NOW)
+        session.commit()
+    token = _token(session)
+
+    change_login_email(session, olivia, account.id, "anne.new@example.nl")
+    session.commit()
+
+    with pytest.raises(Refused, match="not valid any more"):
+        set_secret(session, kind, token, "Evil2026!", now=NOW)
+    event = last_event(session, "login_account.change_email")
+    assert event.after["links_revoked"] is True
+    assert event.after["login_email"] == "anne.new@example.nl"
+    assert account.activation_token_hash is None and account.reset_token_hash is None
+
+
+def test_the_same_login_email_typed_again_keeps_the_links(
+    session: Session, olivia: Actor, library: Organization, customer: Member
+) -> None:
+    generate_account(session, olivia, customer.id, link_base=BASE, now=NOW)
+    session.commit()
+    token = _token(session)
+    account = session.scalar(select(LoginAccount))
+    assert account is not None
+
+    change_login_email(session, olivia, account.id, "ANNE@example.nl")
+    session.commit()
+
+    assert set_secret(session, "activation", token, "Anne2026!", now=NOW).state == (
+        AccountState.ACTIVE
+    )
