@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from actions import personal_data
@@ -16,7 +17,7 @@ from actions.account_links import require_operator
 from actions.audit import audited
 from actions.context import Actor
 from actions.errors import Refused, Term
-from actions.login_accounts import issue_activation, mail_link
+from actions.login_accounts import by_username, issue_activation, mail_link
 from actions.members import FIELD_LABELS
 from admin.i18n import N_
 from models import AccountState, LoginAccount, Member, MemberState, Organization, utcnow
@@ -70,6 +71,36 @@ def _refuse_a_number_certified_for_someone_else(
         )
 
 
+def _refuse_a_username_taken(session: Session, email: str) -> None:
+    """The e-mail becomes the username, unique across organisations: the same person in a
+    second organisation registers with another address, or keeps using the account."""
+    taken = by_username(session, email)
+    if taken is not None:
+        raise Refused(
+            N_(
+                "The e-mail address %(email)s is already the username of a login account of "
+                "%(organization)s: register the caller with another e-mail address, or, if that "
+                "account is theirs and they cannot log in, send them a PIN or password reset "
+                "from the login accounts list."
+            ),
+            field="email",
+            email=email,
+            organization=taken.organization.name,
+        )
+
+
+def _insert(session: Session, member: Member, account: LoginAccount) -> None:
+    """Another registration can take the username between the check and the insert: the
+    database's unique index refuses it, and the operator gets the same answer."""
+    try:
+        with session.begin_nested():
+            session.add_all([member, account])
+            session.flush()
+    except IntegrityError:
+        _refuse_a_username_taken(session, account.username)
+        raise
+
+
 def register(
     session: Session,
     actor: Actor,
@@ -108,6 +139,7 @@ def register(
         if existing is not None:
             raise AlreadyRegistered(existing)
         _refuse_a_number_certified_for_someone_else(session, mobile, tax_code)
+        _refuse_a_username_taken(session, email)
         member = Member(
             organization=organization,
             first_name=data.first_name.strip(),
@@ -124,8 +156,7 @@ def register(
             login_email=email,
             state=AccountState.PENDING_ACTIVATION,
         )
-        session.add_all([member, account])
-        session.flush()
+        _insert(session, member, account)
         token = issue_activation(account, now)
         message = mail_link(session, account, "activation", token, link_base, "member.register")
         session.flush()

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import event, insert, inspect, select
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from actions.context import Actor
 from actions.errors import Refused
@@ -83,3 +85,89 @@ def test_bad_data_is_refused_naming_the_field(
 
     assert refusal.value.field == field
     assert session.scalar(select(Member)) is None
+
+
+# --- the e-mail is the username of a login account already -------------------------------
+
+
+@pytest.fixture
+def second_organization(session: Session) -> Organization:
+    org = Organization(name="Welfare Verdi", company_code="VERDI", language="it")
+    session.add(org)
+    session.commit()
+    return org
+
+
+def _nothing_written_in(session: Session, organization: Organization) -> None:
+    session.commit()
+    assert session.scalar(select(Member).where(Member.organization_id == organization.id)) is None
+    accounts = session.scalars(
+        select(LoginAccount).where(LoginAccount.organization_id == organization.id)
+    ).all()
+    assert accounts == []
+    assert last_event(session, "member.register").outcome == Outcome.REFUSED
+
+
+def test_an_email_already_a_username_in_another_organisation_is_refused_with_what_to_do(
+    session: Session,
+    olivia: Actor,
+    organization: Organization,
+    second_organization: Organization,
+) -> None:
+    register(session, olivia, _data(), link_base=BASE)
+    session.commit()
+
+    with pytest.raises(Refused, match="already the username of a login account") as refusal:
+        register(
+            session,
+            olivia,
+            _data(company_code="verdi", email="MARIO.ROSSI@example.org"),
+            link_base=BASE,
+        )
+
+    assert refusal.value.field == "email"
+    assert "another e-mail address" in str(refusal.value)
+    _nothing_written_in(session, second_organization)
+
+
+def test_an_account_taken_between_the_check_and_the_insert_is_refused_the_same_way(
+    session: Session,
+    session_factory: sessionmaker[Session],
+    olivia: Actor,
+    organization: Organization,
+    second_organization: Organization,
+) -> None:
+    """Another registration saves the same username after this one checked it: the
+    database's unique index refuses the insert, and the operator gets the same answer."""
+    taken = {"username": "mario.rossi@example.org", "login_email": "mario.rossi@example.org"}
+
+    landed: list[bool] = []
+
+    def the_other_registration_lands_after_the_check(state: ORMExecuteState) -> Any:
+        if landed or not state.is_select or state.bind_mapper is not inspect(LoginAccount):
+            return None
+        landed.append(True)
+        checked = state.invoke_statement().freeze()  # this registration sees the name free
+        if state.session.get_bind().dialect.name == "sqlite":
+            # SQLite lets one writer at a time: the row appears on this very connection.
+            state.session.connection().execute(
+                insert(LoginAccount).values(
+                    organization_id=organization.id, state=AccountState.ACTIVE, **taken
+                )
+            )
+        else:
+            with session_factory() as other:
+                other.add(
+                    LoginAccount(
+                        organization_id=organization.id, state=AccountState.ACTIVE, **taken
+                    )
+                )
+                other.commit()
+        return checked()
+
+    event.listen(session, "do_orm_execute", the_other_registration_lands_after_the_check)
+    with pytest.raises(Refused, match="already the username of a login account") as refusal:
+        register(session, olivia, _data(company_code="verdi"), link_base=BASE)
+
+    assert landed and refusal.value.field == "email"
+    _nothing_written_in(session, second_organization)

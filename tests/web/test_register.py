@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from bs4 import BeautifulSoup
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
@@ -58,3 +59,26 @@ def test_the_menu_offers_registration_to_operators(client: TestClient, personas:
     log_in(client, "olivia")
 
     assert "/admin/register" in client.get("/admin/").text
+
+
+def test_an_email_already_a_login_username_elsewhere_is_refused_and_the_form_kept(
+    client: TestClient, personas: Personas, organization: Organization, session: Session
+) -> None:
+    verdi = Organization(name="Welfare Verdi", company_code="VERDI", language="en")
+    session.add(verdi)
+    session.commit()
+    log_in(client, "olivia")
+    assert _post(client).status_code == 303
+
+    response = _post(client, company_code="VERDI", email="GIULIA@example.org")
+
+    assert response.status_code == 200
+    soup = BeautifulSoup(response.text, "html.parser")
+    refusal = soup.select_one("[data-testid=refusal]")
+    assert refusal is not None and "already the username of a login account" in refusal.text
+    assert "another e-mail address" in refusal.text
+    assert soup.select_one("input[name=email]")["value"] == "GIULIA@example.org"
+    assert soup.select_one("input[name=company_code]")["value"] == "VERDI"
+    session.commit()
+    assert session.scalar(select(Member).where(Member.organization_id == verdi.id)) is None
+    assert [m.recipient for m in outbox(session)] == ["giulia@example.org"]
