@@ -18,6 +18,7 @@ from actions.errors import Refused
 from actions.login_accounts import issue_activation, mail_link
 from actions.passwords import hash_password, verify_password
 from actions.tickets import require_desk
+from actions.unique import refused_if_taken
 from admin.i18n import N_, translate
 from models import (
     AccountState,
@@ -288,14 +289,7 @@ def _new_user(
             code=tax_code,
             company=organization.name,
         )
-    if session.scalar(
-        select(LoginAccount.id).where(func.lower(LoginAccount.username) == username.lower())
-    ):
-        raise Refused(
-            N_("The username %(username)s is taken: choose another."),
-            field="username",
-            username=username,
-        )
+    _refuse_a_username_taken(session, username)
     member = Member(
         organization=organization,
         first_name=person.first_name.strip(),
@@ -312,6 +306,17 @@ def _new_user(
         login_email=email,
         state=AccountState.PENDING_ACTIVATION,
     )
-    session.add_all([member, account])
-    session.flush()
+    with refused_if_taken(session, lambda: _refuse_a_username_taken(session, username)):
+        session.add_all([member, account])
     return member
+
+
+def _refuse_a_username_taken(session: Session, username: str) -> None:
+    if session.scalar(
+        select(LoginAccount.id).where(func.lower(LoginAccount.username) == username.lower())
+    ):
+        raise Refused(
+            N_("The username %(username)s is taken: choose another."),
+            field="username",
+            username=username,
+        )

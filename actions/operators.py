@@ -10,6 +10,7 @@ from actions.context import Actor
 from actions.errors import Refused
 from actions.passwords import hash_password
 from actions.sessions import end_sessions
+from actions.unique import refused_if_taken
 from admin.i18n import LOCALES, N_
 from models import Operator, Role
 
@@ -30,10 +31,7 @@ def create_operator(
             raise Refused(N_("Only an administrator may create operators."))
         if not username or " " in username or len(username) > 64:
             raise Refused(N_("A username is 1 to 64 characters, without spaces."), field="username")
-        if session.scalar(select(func.count()).where(Operator.username == username)):
-            raise Refused(
-                N_("The username %(username)s is taken."), field="username", username=username
-            )
+        _refuse_a_username_taken(session, username)
         check_password(password)
         operator = Operator(
             username=username,
@@ -41,8 +39,16 @@ def create_operator(
             password_hash=hash_password(password),
             role=role,
         )
-        session.add(operator)
+        with refused_if_taken(session, lambda: _refuse_a_username_taken(session, username)):
+            session.add(operator)
     return operator
+
+
+def _refuse_a_username_taken(session: Session, username: str) -> None:
+    if session.scalar(select(func.count()).where(Operator.username == username)):
+        raise Refused(
+            N_("The username %(username)s is taken."), field="username", username=username
+        )
 
 
 def check_password(password: str) -> None:

@@ -9,7 +9,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from actions import personal_data
@@ -19,6 +18,7 @@ from actions.context import Actor
 from actions.errors import Refused, Term
 from actions.login_accounts import by_username, issue_activation, mail_link
 from actions.members import FIELD_LABELS
+from actions.unique import refused_if_taken
 from admin.i18n import N_
 from models import AccountState, LoginAccount, Member, MemberState, Organization, utcnow
 
@@ -89,18 +89,6 @@ def _refuse_a_username_taken(session: Session, email: str) -> None:
         )
 
 
-def _insert(session: Session, member: Member, account: LoginAccount) -> None:
-    """Another registration can take the username between the check and the insert: the
-    database's unique index refuses it, and the operator gets the same answer."""
-    try:
-        with session.begin_nested():
-            session.add_all([member, account])
-            session.flush()
-    except IntegrityError:
-        _refuse_a_username_taken(session, account.username)
-        raise
-
-
 def register(
     session: Session,
     actor: Actor,
@@ -156,7 +144,8 @@ def register(
             login_email=email,
             state=AccountState.PENDING_ACTIVATION,
         )
-        _insert(session, member, account)
+        with refused_if_taken(session, lambda: _refuse_a_username_taken(session, email)):
+            session.add_all([member, account])
         token = issue_activation(account, now)
         message = mail_link(session, account, "activation", token, link_base, "member.register")
         session.flush()

@@ -1,16 +1,15 @@
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from sqlalchemy import event, insert, inspect, select
-from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 
 from actions.context import Actor
 from actions.errors import Refused
 from actions.register import AlreadyRegistered, Registration, register
 from models import AccountState, LoginAccount, Member, MemberState, Organization, Outcome
-from tests.helpers import last_event, outbox
+from tests.helpers import events, last_event, outbox
+from tests.races import taken_right_after_the_check
 
 BASE = "https://desk.example.org"
 
@@ -106,6 +105,8 @@ def _nothing_written_in(session: Session, organization: Organization) -> None:
     ).all()
     assert accounts == []
     assert last_event(session, "member.register").outcome == Outcome.REFUSED
+    created = events(session, "member.create") + events(session, "login_account.create")
+    assert [e for e in created if (e.after or {})["organization_id"] == organization.id] == []
 
 
 def test_an_email_already_a_username_in_another_organisation_is_refused_with_what_to_do(
@@ -139,33 +140,15 @@ def test_an_account_taken_between_the_check_and_the_insert_is_refused_the_same_w
 ) -> None:
     """Another registration saves the same username after this one checked it: the
     database's unique index refuses the insert, and the operator gets the same answer."""
-    taken = {"username": "mario.rossi@example.org", "login_email": "mario.rossi@example.org"}
-
-    landed: list[bool] = []
-
-    def the_other_registration_lands_after_the_check(state: ORMExecuteState) -> Any:
-        if landed or not state.is_select or state.bind_mapper is not inspect(LoginAccount):
-            return None
-        landed.append(True)
-        checked = state.invoke_statement().freeze()  # this registration sees the name free
-        if state.session.get_bind().dialect.name == "sqlite":
-            # SQLite lets one writer at a time: the row appears on this very connection.
-            state.session.connection().execute(
-                insert(LoginAccount).values(
-                    organization_id=organization.id, state=AccountState.ACTIVE, **taken
-                )
-            )
-        else:
-            with session_factory() as other:
-                other.add(
-                    LoginAccount(
-                        organization_id=organization.id, state=AccountState.ACTIVE, **taken
-                    )
-                )
-                other.commit()
-        return checked()
-
-    event.listen(session, "do_orm_execute", the_other_registration_lands_after_the_check)
+    landed = taken_right_after_the_check(
+        session,
+        session_factory,
+        LoginAccount,
+        organization_id=organization.id,
+        username="mario.rossi@example.org",
+        login_email="mario.rossi@example.org",
+        state=AccountState.ACTIVE,
+    )
     with pytest.raises(Refused, match="already the username of a login account") as refusal:
         register(session, olivia, _data(company_code="verdi"), link_base=BASE)
 

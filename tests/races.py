@@ -1,0 +1,34 @@
+"""Another request writes a value the database keeps unique right after an action checked
+it is free: deterministic, at the action's own check query, not with timing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event, insert, inspect
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
+
+
+def taken_right_after_the_check(
+    session: Session, factory: sessionmaker[Session], model: type[Any], **row: Any
+) -> list[bool]:
+    """After the first query of `session` that reads `model`, a row with `row` is written,
+    on PostgreSQL by another session that commits it; SQLite lets one writer at a time, so
+    there the row appears on the session's own connection. The list says it happened."""
+    landed: list[bool] = []
+
+    def the_other_request_lands(state: ORMExecuteState) -> Any:
+        if landed or not state.is_select or state.bind_mapper is not inspect(model):
+            return None
+        landed.append(True)
+        checked = state.invoke_statement().freeze()  # the action sees the value free
+        if state.session.get_bind().dialect.name == "sqlite":
+            state.session.connection().execute(insert(model).values(**row))
+        else:
+            with factory() as other:
+                other.add(model(**row))
+                other.commit()
+        return checked()
+
+    event.listen(session, "do_orm_execute", the_other_request_lands)
+    return landed
