@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import Console
 
-CAMPAIGN, ZONE = "Infissi autunno", "Europe/Rome"  # admin/demo.py
+CAMPAIGN, ZONE = "Infissi autunno", "Europe/Rome"  # admin/demo/appointments.py
 
 
 def _campaign_page(page: Page, console: Console) -> str:

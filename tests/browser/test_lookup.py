@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 from admin.demo import demo_tax_code
 from tests.browser.conftest import Console
 
-# Demo member number 4 has the mobile +393331000004 (admin/demo.py).
+# Demo member number 4 has the mobile +393331000004 (admin/demo/members.py).
 MOBILE_WITH_SPACES, MEMBER_NUMBER = "333 100 0004", 4
 
 

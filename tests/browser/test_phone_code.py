@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import Console
 
-# Demo login account 20010048 has had its 3 codes today (admin/demo.py).
+# Demo login account 20010048 has had its 3 codes today (admin/demo/members.py).
 AT_LIMIT = "20010048"
 
 

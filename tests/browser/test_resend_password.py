@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from admin.demo import demo_tax_code
 from tests.browser.conftest import Console
 
-# Demo member number 1 is pending and has no e-mail (admin/demo.py).
+# Demo member number 1 is pending and has no e-mail (admin/demo/members.py).
 NO_EMAIL_TAX_CODE = demo_tax_code(1)
 
 
