@@ -18,6 +18,7 @@ from actions.context import Actor
 from actions.errors import Refused
 from actions.login_accounts import by_username, get_account, issue_activation, mail_link
 from actions.members import get_member
+from actions.unique import refused_if_taken
 from admin.i18n import N_
 from models import AccountState, LoginAccount, Member, utcnow
 
@@ -50,31 +51,23 @@ def generate_account(
     member = get_member(session, member_id)
     with audited(session, actor, "login_account.generate", ("login_account", None)) as scope:
         require_operator(actor)
-        linked = session.scalar(select(LoginAccount).where(LoginAccount.member_id == member.id))
-        if linked is not None:
-            raise Refused(
-                N_(
-                    "%(name)s already has the login account %(username)s: forget it first if it is "
-                    "the one whose activation expired."
-                ),
-                name=member.full_name,
-                username=linked.username,
-            )
+        _refuse_a_second_account(session, member)
         if not member.email:
             raise Refused(
                 N_("%(name)s has no e-mail address: fill it in, then generate the account."),
                 field="email",
                 name=member.full_name,
             )
-        account = LoginAccount(
-            organization_id=member.organization_id,
-            member=member,
-            username=_free_username(session, member),
-            login_email=member.email,
-            state=AccountState.PENDING_ACTIVATION,
-        )
-        session.add(account)
-        session.flush()
+        username = _free_username(session, member)
+        with refused_if_taken(session, lambda: _refuse_a_second_account(session, member)):
+            account = LoginAccount(
+                organization_id=member.organization_id,
+                member_id=member.id,  # an account linked a moment ago is refused, not unlinked
+                username=username,
+                login_email=member.email,
+                state=AccountState.PENDING_ACTIVATION,
+            )
+            session.add(account)
         token = issue_activation(account, now)
         message = mail_link(
             session, account, "activation", token, link_base, "login_account.generate"
@@ -89,6 +82,20 @@ def generate_account(
             activation_expires_at=account.activation_expires_at,
         )
     return account
+
+
+def _refuse_a_second_account(session: Session, member: Member) -> None:
+    """A member has one login account (also when another request generated it a moment ago)."""
+    linked = session.scalar(select(LoginAccount).where(LoginAccount.member_id == member.id))
+    if linked is not None:
+        raise Refused(
+            N_(
+                "%(name)s already has the login account %(username)s: forget it first if it is "
+                "the one whose activation expired."
+            ),
+            name=member.full_name,
+            username=linked.username,
+        )
 
 
 def _free_username(session: Session, member: Member) -> str:

@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from actions import companies
 from actions.context import Actor
 from actions.errors import Refused
+from actions.forget_generate import generate_account
 from actions.operators import create_operator
 from models import AccountState, LoginAccount, Member, Operator, Organization, Outcome, Role
 from tests.conftest import PASSWORD, Personas, make_member
-from tests.helpers import last_event
+from tests.helpers import events, last_event
 from tests.races import taken_right_after_the_check
 
 LUCA = companies.Person("Luca", "Neri", "NREMRA85T10A562A", "luca.neri@example.it", "luca.neri")
@@ -81,3 +82,35 @@ def test_an_operator_whose_username_is_taken_at_the_same_moment_is_refused(
         personas.supervisor
     )
     assert last_event(session, "operator.create").outcome == Outcome.REFUSED
+
+
+def test_an_account_generated_for_the_member_at_the_same_moment_is_refused(
+    session: Session, session_factory: sessionmaker[Session], olivia: Actor
+) -> None:
+    library = Organization(name="Biblioteca", company_code="BIB", language="en")
+    session.add(library)
+    session.commit()
+    member = make_member(session, library, email="anna@example.org", tax_code="X1")
+    landed = taken_right_after_the_check(
+        session,
+        session_factory,
+        LoginAccount,
+        organization_id=library.id,
+        member_id=member.id,
+        username="anna.generated",
+        login_email="anna@example.org",
+        state=AccountState.PENDING_ACTIVATION,
+    )
+
+    with pytest.raises(Refused, match=r"already has the login account anna\.generated"):
+        generate_account(session, olivia, member.id, link_base="https://x.example")
+
+    assert landed
+    session.commit()
+    assert (
+        session.scalar(select(LoginAccount).where(LoginAccount.username == "anna@example.org"))
+        is None
+    )
+    assert last_event(session, "login_account.generate").outcome == Outcome.REFUSED
+    created = [e.after for e in events(session, "login_account.create") if e.after]
+    assert [a for a in created if a["username"] == "anna@example.org"] == []
