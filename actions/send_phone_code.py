@@ -21,7 +21,7 @@ from actions.errors import Duplicate, Refused
 from actions.login_accounts import get_account
 from actions.passwords import token_digest
 from admin.i18n import N_, translate
-from models import Channel, LoginAccount, OutboxMessage, utcnow
+from models import Channel, LoginAccount, Member, OutboxMessage, utcnow
 from models.outbox import SecretKind
 
 DAILY_LIMIT = 3
@@ -99,7 +99,13 @@ def _send(
 
 
 def _check_number(session: Session, mobile: str, now: dt.datetime, zone: ZoneInfo) -> None:
-    """The number's codes today, whichever account asked for them, come from the outbox."""
+    """The number's codes today, whichever account asked for them, come from the outbox.
+    Two sends to one number take turns: each locks the member records that hold the number
+    (in id order, in one statement) before counting, until its transaction ends; SQLite
+    already lets one writer at a time."""
+    session.execute(
+        select(Member.id).where(Member.mobile == mobile).order_by(Member.id).with_for_update()
+    ).all()
     midnight = dt.datetime.combine(now.astimezone(zone).date(), dt.time(0, 0), tzinfo=zone)
     sent = session.scalar(
         select(func.count(OutboxMessage.id)).where(
