@@ -207,10 +207,16 @@ def _move(
 
 def _later_merge(session: Session, target_id: int) -> ClientMerge | None:
     """The merge, still in force, that took the target's events (with the moved ones)
-    elsewhere."""
+    elsewhere: not undone, and its source still there and merged into its target. A merge
+    whose source was deleted is left out, also when another client got that id since."""
     return session.scalar(
         select(ClientMerge)
-        .where(ClientMerge.source_id == target_id, ClientMerge.undone_at.is_(None))
+        .join(Client, Client.id == ClientMerge.source_id)
+        .where(
+            ClientMerge.source_id == target_id,
+            ClientMerge.undone_at.is_(None),
+            Client.merged_into_id == ClientMerge.target_id,
+        )
         .order_by(ClientMerge.id.desc())
         .limit(1)
     )

@@ -308,3 +308,30 @@ def test_a_deletion_without_its_form_is_refused(
 
     assert session.get(Client, empty.id) is not None
     assert last_event(session, "client.delete").outcome == Outcome.REFUSED
+
+
+def test_a_deleted_clients_merge_never_stops_the_undo_of_a_client_given_its_id_again(
+    session: Session, olivia: Actor, pair: tuple[Client, Client]
+) -> None:
+    """SQLite gives the highest id of a deleted row to the next client; PostgreSQL does not,
+    so the test gives the new client that id itself."""
+    source, target = pair
+    emptied = Client(client_number="C000009", legal_name="Toulon vide")
+    session.add(emptied)
+    session.commit()
+    gone = emptied.id
+    merged(session, olivia, gone, "C000001")  # merge no. 1, whose source is then deleted
+    deleted(session, olivia, gone, "C000009")
+    session.commit()
+    newcomer = Client(id=gone, client_number="C000010", legal_name="Nice Nord")
+    session.add(newcomer)
+    session.commit()
+    own = _events_of(session, source)
+    merged(session, olivia, source.id, "C000010")
+    session.commit()
+
+    undo_merge(session, olivia, source.id)
+    session.commit()
+
+    assert _events_of(session, source) == own and _events_of(session, newcomer) == []
+    assert source.merged_into_id is None and target.merged_into_id is None
