@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlalchemy import Connection, event, inspect, select, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Mapper, Session, UOWTransaction
+from sqlalchemy.orm import Mapper, Session, SessionTransaction, UOWTransaction
 from sqlalchemy.orm.exc import StaleDataError
 
 from actions.context import Actor
@@ -224,11 +224,15 @@ def changes(obj: Base) -> tuple[dict[str, Any], dict[str, Any]]:
     return before, after
 
 
+# A flush notes the changes it is about to write and records them once they are written.
+# A flush the database refuses records nothing: its notes are dropped when the savepoint or
+# the transaction it ran in rolls back, and the next flush starts with notes of its own.
+
+
 @event.listens_for(Session, "before_flush")
 def _collect_changes(session: Session, _flush: UOWTransaction, _instances: Any) -> None:
-    pending: list[tuple[Base, str, dict[str, Any], dict[str, Any]]] = session.info.setdefault(
-        "audit_pending", []
-    )
+    pending: list[tuple[Base, str, dict[str, Any], dict[str, Any]]] = []
+    session.info["audit_pending"] = pending
     for obj in list(session.new):
         if _is_audited(obj):
             pending.append((obj, "create", {}, snapshot(obj)))
@@ -275,6 +279,11 @@ def _write_change_events(session: Session, _flush: UOWTransaction) -> None:
                 outcome=Outcome.SUCCESS,
             )
         )
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_refused_changes(session: Session, _transaction: SessionTransaction) -> None:
+    session.info.pop("audit_pending", None)
 
 
 # --- the hash chain ----------------------------------------------------------------------

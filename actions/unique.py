@@ -21,12 +21,8 @@ def refused_if_taken(session: Session, check_again: Callable[[], None]) -> Itera
             yield
             session.flush()
     except IntegrityError:
-        # The savepoint flushed what was pending before it: what is pending now was added in
-        # the block and refused, and must not be written later with the rest; the records it
-        # was attached to are read again as the database has them.
-        for refused in list(session.new):
-            session.expunge(refused)
+        # Rolling back the savepoint dropped what the block added and the trail's notes of
+        # it; the records it was attached to are read again as the database has them.
         session.expire_all()
-        session.info.pop("audit_pending", None)  # the trail's notes of the refused flush
         check_again()
         raise
