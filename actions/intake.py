@@ -15,6 +15,7 @@ from actions import outbox, personal_data
 from actions.audit import audited
 from actions.context import Actor
 from actions.errors import Refused
+from actions.unique import add_numbered
 from admin.i18n import N_, translate
 from models import Client, ClientEvent, ClientOrigin, EventKind, utcnow
 from models.client import company_key, identifier_key
@@ -58,15 +59,18 @@ def intake(
     with audited(session, actor, "client.intake", ("client", None)) as scope:
         client, matched_by = _match(session, request, identifier)
         if client is None:
-            client = Client(
-                client_number=_next_number(session),
-                legal_name=request.legal_name.strip(),
-                identifier=identifier,
-                email=email,
-                origin=request.origin,
+            client = add_numbered(
+                session,
+                Client.client_number,
+                lambda: _next_number(session),
+                lambda number: Client(
+                    client_number=number,
+                    legal_name=request.legal_name.strip(),
+                    identifier=identifier,
+                    email=email,
+                    origin=request.origin,
+                ),
             )
-            session.add(client)
-            session.flush()
             if email:
                 _mail_number(session, client, email, request.language)
         event = ClientEvent(

@@ -22,6 +22,7 @@ from actions import outbox, personal_data
 from actions.audit import Scope, audited, changing
 from actions.context import Actor
 from actions.errors import Conflict, Forbidden, Refused, Term
+from actions.unique import add_numbered
 from admin.i18n import N_, translate
 from models import (
     Operator,
@@ -101,29 +102,32 @@ def open_ticket(
         ):
             raise Refused(N_("This company no longer exists."), field="organization_id")
         first, resolution = TARGETS[opening.priority]
-        ticket = Ticket(
-            number=_next_number(session),
-            organization_id=opening.organization_id,
-            company_name=opening.company_name,
-            requester_name=opening.requester_name.strip(),
-            requester_email=email,
-            language=opening.language,
-            product_line=opening.product_line or None,
-            product=opening.product or None,
-            subject=opening.subject.strip(),
-            description=opening.description.strip(),
-            priority=opening.priority,
-            source=opening.source,
-            search_log_id=opening.search_log_id if query is not None else None,
-            search_query=query,
-            search_article_ids=shown,
-            access_request_id=opening.access_request_id,
-            created_at=now,
-            first_response_due_at=now + first,
-            resolution_due_at=now + resolution,
+        ticket = add_numbered(
+            session,
+            Ticket.number,
+            lambda: _next_number(session),
+            lambda number: Ticket(
+                number=number,
+                organization_id=opening.organization_id,
+                company_name=opening.company_name,
+                requester_name=opening.requester_name.strip(),
+                requester_email=email,
+                language=opening.language,
+                product_line=opening.product_line or None,
+                product=opening.product or None,
+                subject=opening.subject.strip(),
+                description=opening.description.strip(),
+                priority=opening.priority,
+                source=opening.source,
+                search_log_id=opening.search_log_id if query is not None else None,
+                search_query=query,
+                search_article_ids=shown,
+                access_request_id=opening.access_request_id,
+                created_at=now,
+                first_response_due_at=now + first,
+                resolution_due_at=now + resolution,
+            ),
         )
-        session.add(ticket)
-        session.flush()
         _mail(
             session,
             ticket,

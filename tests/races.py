@@ -32,3 +32,34 @@ def taken_right_after_the_check(
 
     event.listen(session, "do_orm_execute", the_other_request_lands)
     return landed
+
+
+def numbered_right_after_the_highest(
+    session: Session, factory: sessionmaker[Session], model: type[Any], **row: Any
+) -> list[bool]:
+    """Like `taken_right_after_the_check`, at the query of `session` that reads the highest
+    key of `model` to number a new row: another request saves `row`, with the number the
+    action is about to give, right after."""
+    landed: list[bool] = []
+
+    def the_other_request_lands(state: ORMExecuteState) -> Any:
+        if landed or not state.is_select or state.bind_mapper is not inspect(model):
+            return None
+        if "max(" not in str(state.statement).lower():
+            return None
+        landed.append(True)
+        checked = state.invoke_statement().freeze()  # the action sees the number free
+        _write(state.session, factory, model, row)
+        return checked()
+
+    event.listen(session, "do_orm_execute", the_other_request_lands)
+    return landed
+
+
+def _write(session: Session, factory: sessionmaker[Session], model: type[Any], row: Any) -> None:
+    if session.get_bind().dialect.name == "sqlite":
+        session.connection().execute(insert(model).values(**row))
+    else:
+        with factory() as other:
+            other.add(model(**row))
+            other.commit()
