@@ -1,11 +1,11 @@
-"""Small assertions shared by tests."""
+"""Small assertions and builders shared by tests."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import AuditEvent, OutboxMessage
+from models import AccountState, AuditEvent, LoginAccount, Organization, OutboxMessage
 
 
 def fresh(session: Session) -> Session:
@@ -32,3 +32,32 @@ def last_event(session: Session, action: str) -> AuditEvent:
 def outbox(session: Session) -> list[OutboxMessage]:
     fresh(session)
     return list(session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+def make_library(session: Session, **overrides: object) -> Organization:
+    """A Dutch library with an ISIL, so its card numbers make usernames."""
+    values: dict[str, object] = {
+        "name": "Bibliotheek",
+        "company_code": "BIB",
+        "country": "NL",
+        "language": "en",
+        "isil": "NL-1234AB",
+    }
+    org = Organization(**(values | overrides))
+    session.add(org)
+    session.commit()
+    return org
+
+
+def make_account(
+    session: Session, org: Organization, username: str, **values: object
+) -> LoginAccount:
+    """An active login account for anne@example.nl unless `values` say otherwise."""
+    defaults: dict[str, object] = {
+        "login_email": "anne@example.nl",
+        "state": AccountState.ACTIVE,
+    }
+    account = LoginAccount(organization=org, username=username, **(defaults | values))
+    session.add(account)
+    session.commit()
+    return account

@@ -12,27 +12,11 @@ from actions.context import Actor
 from actions.errors import Refused
 from actions.link_card import card_usernames, find_for_link, link_card
 from actions.steps import Proof
-from models import AccountState, CredentialPolicy, LoginAccount, Member, Organization, Outcome
+from models import LoginAccount, Member, Organization, Outcome
 from tests.conftest import make_member
-from tests.helpers import last_event
+from tests.helpers import last_event, make_account
 
 KEY = "k" * 32
-
-
-@pytest.fixture
-def library(session: Session) -> Organization:
-    org = Organization(
-        name="Bibliotheek Utrecht",
-        company_code="BIB",
-        country="NL",
-        language="en",
-        isil="NL-1234AB",
-        timezone="Europe/Amsterdam",
-        credential_policy=CredentialPolicy.PASSWORD,
-    )
-    session.add(org)
-    session.commit()
-    return org
 
 
 @pytest.fixture
@@ -40,16 +24,10 @@ def customer(session: Session, library: Organization) -> Member:
     return make_member(session, library, email="anne@example.nl", tax_code="X1")
 
 
-def _account(session: Session, org: Organization, **values: object) -> LoginAccount:
-    defaults: dict[str, object] = {
-        "username": "20010045",
-        "login_email": "anne@example.nl",
-        "state": AccountState.ACTIVE,
-    }
-    account = LoginAccount(organization=org, **(defaults | values))
-    session.add(account)
-    session.commit()
-    return account
+def _account(
+    session: Session, org: Organization, username: str = "20010045", **values: object
+) -> LoginAccount:
+    return make_account(session, org, username, **values)
 
 
 def _linked(session: Session, actor: Actor, member: Member, card: str) -> LoginAccount:

@@ -31,27 +31,11 @@ from models import (
     Organization,
 )
 from tests.conftest import make_member
-from tests.helpers import events, last_event, outbox
+from tests.helpers import events, last_event, make_account, outbox
 
 NOW = dt.datetime(2026, 10, 1, 10, 0, tzinfo=dt.UTC)
 BASE = "https://desk.example.org"
 KEY = "k" * 32  # signs the deletion form's token
-
-
-@pytest.fixture
-def library(session: Session) -> Organization:
-    org = Organization(
-        name="Bibliotheek Utrecht",
-        company_code="BIB",
-        country="NL",
-        language="en",
-        isil="NL-1234AB",
-        timezone="Europe/Amsterdam",
-        credential_policy=CredentialPolicy.PASSWORD,
-    )
-    session.add(org)
-    session.commit()
-    return org
 
 
 @pytest.fixture
@@ -67,16 +51,10 @@ def customer(session: Session, library: Organization) -> Member:
     )
 
 
-def _account(session: Session, org: Organization, **values: object) -> LoginAccount:
-    defaults: dict[str, object] = {
-        "username": "anne.devries",
-        "login_email": "anne@example.nl",
-        "state": AccountState.ACTIVE,
-    }
-    account = LoginAccount(organization=org, **(defaults | values))
-    session.add(account)
-    session.commit()
-    return account
+def _account(
+    session: Session, org: Organization, username: str = "anne.devries", **values: object
+) -> LoginAccount:
+    return make_account(session, org, username, **values)
 
 
 def _token(session: Session) -> str:

@@ -3,39 +3,13 @@ token that its confirmation posts back."""
 
 from __future__ import annotations
 
-import pytest
-from bs4 import BeautifulSoup
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
 from models import LoginAccount, Member, Organization, Outcome
-from tests.conftest import Personas, htmx_headers, log_in, make_member
+from tests.conftest import htmx_headers
 from tests.helpers import fresh, last_event
-
-
-@pytest.fixture
-def library(session: Session) -> Organization:
-    org = Organization(
-        name="Bibliotheek", company_code="BIB", country="NL", language="en", isil="NL-1234AB"
-    )
-    session.add(org)
-    session.commit()
-    return org
-
-
-@pytest.fixture
-def customer(session: Session, library: Organization) -> Member:
-    return make_member(session, library, email="anne@example.nl", tax_code="X1")
-
-
-@pytest.fixture
-def signed_in(client: TestClient, personas: Personas) -> TestClient:
-    log_in(client, "olivia")
-    return client
-
-
-def _soup(response: object) -> BeautifulSoup:
-    return BeautifulSoup(getattr(response, "text", ""), "html.parser")
+from tests.web.conftest import page_of
 
 
 def test_link_card_shows_the_email_before_linking(
@@ -52,7 +26,7 @@ def test_link_card_shows_the_email_before_linking(
     step_one = signed_in.post(url, headers=headers, data={"card_number": "20010045"})
 
     assert step_one.headers["hx-retarget"] == "#action-panel"
-    soup = _soup(step_one)
+    soup = page_of(step_one)
     assert soup.select_one("[data-testid=found-email]").text == "anne@example.nl"
     fresh(session).refresh(account)
     assert account.member_id is None
@@ -81,7 +55,7 @@ def test_a_single_post_without_the_token_only_shows_the_account(
         data={"card_number": "20010045", "confirmed_email": "bob@example.nl"},
     )
 
-    assert _soup(response).select_one("[data-testid=confirm]") is not None
+    assert page_of(response).select_one("[data-testid=confirm]") is not None
     fresh(session).refresh(account)
     assert account.member_id is None
 
@@ -99,9 +73,9 @@ def test_a_forged_token_is_refused_with_what_to_do(
         data={"card_number": "20010045", "step": "forged"},
     )
 
-    refusal = _soup(response).select_one("[data-testid=refusal]")
+    refusal = page_of(response).select_one("[data-testid=refusal]")
     assert refusal is not None and "Find the account again" in refusal.text
-    assert _soup(response).select_one("[data-testid=card-number]")["value"] == "20010045"
+    assert page_of(response).select_one("[data-testid=card-number]")["value"] == "20010045"
     fresh(session).refresh(account)
     assert account.member_id is None
     assert last_event(session, "login_account.link_card").outcome == Outcome.REFUSED
@@ -116,6 +90,6 @@ def test_nothing_found_offers_generate_and_never_forget(
         data={"card_number": "404"},
     )
 
-    soup = _soup(response)
+    soup = page_of(response)
     assert soup.select_one("[data-testid=offer-generate]") is not None
     assert "forget" not in soup.get_text().lower()

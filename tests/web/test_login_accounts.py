@@ -2,39 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
-from bs4 import BeautifulSoup
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
 from models import AccountState, LoginAccount, Member, Organization
-from tests.conftest import Personas, htmx_headers, log_in, make_member
+from tests.conftest import htmx_headers
 from tests.helpers import fresh, outbox
-
-
-@pytest.fixture
-def library(session: Session) -> Organization:
-    org = Organization(
-        name="Bibliotheek", company_code="BIB", country="NL", language="en", isil="NL-1234AB"
-    )
-    session.add(org)
-    session.commit()
-    return org
-
-
-@pytest.fixture
-def customer(session: Session, library: Organization) -> Member:
-    return make_member(session, library, email="anne@example.nl", tax_code="X1")
-
-
-@pytest.fixture
-def signed_in(client: TestClient, personas: Personas) -> TestClient:
-    log_in(client, "olivia")
-    return client
-
-
-def _soup(response: object) -> BeautifulSoup:
-    return BeautifulSoup(getattr(response, "text", ""), "html.parser")
+from tests.web.conftest import page_of
 
 
 def test_generate_creates_the_account_and_queues_its_activation_mail(
@@ -60,16 +34,16 @@ def test_delete_refuses_without_the_typed_username_and_keeps_what_was_typed(
     session.commit()
     headers = htmx_headers(signed_in)
     url = f"/admin/do/login_accounts/{account.id}/delete"
-    step = _soup(signed_in.get(url, headers=headers)).select_one("input[name=step]")["value"]
+    step = page_of(signed_in.get(url, headers=headers)).select_one("input[name=step]")["value"]
 
     refused = signed_in.post(url, headers=headers, data={"confirmation": "dupont", "step": step})
-    assert _soup(refused).select_one("input[name=confirmation]")["value"] == "dupont"
+    assert page_of(refused).select_one("input[name=confirmation]")["value"] == "dupont"
     deleted = signed_in.post(
         url, headers=headers, data={"confirmation": "dupont.jean", "step": step}
     )
 
     assert deleted.status_code == 200
-    assert _soup(deleted).select_one("[data-testid=outcome]") is not None
+    assert page_of(deleted).select_one("[data-testid=outcome]") is not None
     assert fresh(session).query(LoginAccount).count() == 0
 
 
@@ -109,8 +83,8 @@ def test_the_login_email_of_a_pin_organisation_is_refused_with_the_way_out(
         data={"login_email": "new@example.org"},
     )
 
-    refusal = _soup(response).select_one("[data-testid=refusal]")
+    refusal = page_of(response).select_one("[data-testid=refusal]")
     assert refusal is not None and "register again" in refusal.text
-    assert _soup(response).select_one("input[name=login_email]")["value"] == "new@example.org"
+    assert page_of(response).select_one("input[name=login_email]")["value"] == "new@example.org"
     session.refresh(account)
     assert account.login_email == "mario@example.org"
