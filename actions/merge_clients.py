@@ -12,8 +12,8 @@
 - undo: until the source is deleted, moves back exactly the events that moved. While the
   target is itself merged into another client, those events are there, mixed with the
   target's: the undo is refused, naming that later merge, which is to be undone first.
-- delete: only a client with no events, with its client number typed in the form that
-  `ask_delete` issued a token for; audited with a full snapshot; never automatic.
+- delete: only a client with no events, which no merge record names as its target, with its
+  client number typed in the form that `ask_delete` issued a token for; audited with a full snapshot; never automatic.
 """
 
 from __future__ import annotations
@@ -325,8 +325,25 @@ def delete_client(
                 N_("Other clients are merged into %(number)s: it cannot be deleted."),
                 number=client.client_number,
             )
+        _check_no_merge_record_names(session, client)
         scope.before = snapshot(client)
         session.delete(client)
+
+
+def _check_no_merge_record_names(session: Session, client: Client) -> None:
+    """A merge record (undone, or its source deleted) keeps naming the client it went into."""
+    kept = session.scalar(select(ClientMerge).filter_by(target_id=client.id).order_by("id"))
+    if kept is not None:
+        raise Refused(
+            N_(
+                "%(number)s cannot be deleted: the record of merge no. %(id)s (from "
+                "%(source)s) names it as the client that received the events, and it is kept."
+            ),
+            field="confirmation",
+            number=client.client_number,
+            id=kept.id,
+            source=kept.source_number,
+        )
 
 
 @dataclass(frozen=True)

@@ -335,3 +335,25 @@ def test_a_deleted_clients_merge_never_stops_the_undo_of_a_client_given_its_id_a
 
     assert _events_of(session, source) == own and _events_of(session, newcomer) == []
     assert source.merged_into_id is None and target.merged_into_id is None
+
+
+def test_an_emptied_client_that_a_merge_record_names_as_target_stays(
+    session: Session, olivia: Actor, pair: tuple[Client, Client]
+) -> None:
+    """Its source deleted, merge no. 1 still names C000001 as the client that received the
+    events: deleting C000001, emptied in turn, is refused in words and nothing is deleted."""
+    source, target = pair
+    third = Client(client_number="C000003", legal_name="Nice Nord")
+    session.add(third)
+    session.commit()
+    first = merged(session, olivia, source.id, "C000001")
+    deleted(session, olivia, source.id, "C000002")
+    merged(session, olivia, target.id, "C000003")
+    session.commit()
+
+    with pytest.raises(Refused, match=f"the record of merge no. {first.id} \\(from C000002\\)"):
+        deleted(session, olivia, target.id, "C000001")
+    session.commit()
+
+    assert session.get(Client, target.id) is not None
+    assert last_event(session, "client.delete").outcome == Outcome.REFUSED

@@ -1,5 +1,6 @@
-"""Random sequences of intake, new events, merges and undos on a handful of clients, on a
-real database: after every step each event is on the one live client its first client now
+"""Random sequences of intake, new events, merges, undos and deletions of emptied clients on a
+handful of clients, on a real database (where SQLite gives a deleted client's id to the next
+new one): after every step each event is on the one live client its first client now
 resolves to, merges and undos are refused exactly when the rules say, and undoing every merge
 still in force, latest first, gives each client back its own events."""
 
@@ -20,7 +21,7 @@ from actions.intake import Request, intake
 from actions.merge_clients import undo_merge
 from admin.db import make_engine, make_sessionmaker
 from models import Client, ClientEvent, Role
-from tests.client_merges import merged
+from tests.client_merges import deleted, merged
 from tests.conftest import fresh_database
 
 NAMES = ("Mairie de Toulon", "Commune de Nice", "Ville de Lyon", "Gemeente Utrecht")
@@ -36,6 +37,7 @@ steps_strategy = st.lists(
         st.tuples(st.just("undo"), CLIENT, st.just(0)),
         st.tuples(st.just("merge"), CLIENT, CLIENT),
         st.tuples(st.just("undo"), CLIENT, st.just(0)),
+        st.tuples(st.just("delete"), CLIENT, st.just(0)),
     ),
     min_size=1,
     max_size=20,
@@ -49,6 +51,7 @@ class Model:
     home: dict[int, int] = field(default_factory=dict)  # event id: the client it arrived on
     merged_into: dict[int, int] = field(default_factory=dict)  # source id: target id
     order: list[int] = field(default_factory=list)  # sources of merges in force, oldest first
+    received: set[int] = field(default_factory=set)  # every target a merge record names
 
     def resolve(self, client_id: int) -> int:
         while client_id in self.merged_into:
@@ -89,6 +92,9 @@ def _run(session: Session, model: Model, step: Step) -> None:
             assert allowed, f"merge {source.client_number} -> {target.client_number} accepted"
             model.merged_into[source.id] = target.id
             model.order.append(source.id)
+            model.received.add(target.id)
+    elif kind == "delete":
+        _delete(session, model, clients[first % len(clients)])
     else:
         source = clients[first % len(clients)]
         target_id = model.merged_into.get(source.id)
@@ -104,6 +110,24 @@ def _run(session: Session, model: Model, step: Step) -> None:
     session.commit()
 
 
+def _delete(session: Session, model: Model, client: Client) -> None:
+    """Only a client with no events, which no merge record names as its target; the events
+    that came to its own target with its merge stay there for good."""
+    allowed = client.id not in model.received and all(
+        model.resolve(home) != client.id for home in model.home.values()
+    )
+    try:
+        deleted(session, OLIVIA, client.id, client.client_number)
+    except Refused:
+        assert not allowed, f"deletion of {client.client_number} refused"
+    else:
+        assert allowed, f"deletion of {client.client_number} accepted"
+        target_id = model.merged_into.pop(client.id, None)
+        if target_id is not None:
+            model.order.remove(client.id)
+            model.home = {e: target_id if h == client.id else h for e, h in model.home.items()}
+
+
 def _check(session: Session, model: Model) -> None:
     live = {c.id for c in _clients(session) if c.merged_into_id is None}
     locations = _locations(session)
@@ -115,6 +139,10 @@ def _check(session: Session, model: Model) -> None:
 @settings(max_examples=60, deadline=None)
 @given(steps=steps_strategy)
 @example(steps=[("merge", 0, 1), ("merge", 1, 2), ("undo", 0, 0), ("undo", 1, 0)])
+@example(steps=[("merge", 0, 1), ("merge", 1, 2), ("delete", 0, 0), ("delete", 0, 0)])
+@example(
+    steps=[("merge", 2, 0), ("delete", 2, 0), ("intake", 2, 0), ("merge", 1, 2), ("undo", 1, 0)]
+)
 def test_merges_and_undos_never_lose_or_misplace_an_event(
     template_database: str, tmp_path_factory: pytest.TempPathFactory, steps: list[Step]
 ) -> None:
