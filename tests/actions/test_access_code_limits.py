@@ -12,7 +12,7 @@ from actions import companies, throttle
 from actions.context import Actor
 from actions.errors import Refused
 from models import Member, Organization
-from tests.actions.test_access_requests import ADMIN, VAT, _code
+from tests.companies import ADMIN, VAT, mailed_code, make_company
 from tests.helpers import fresh
 
 NOW = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
@@ -40,21 +40,13 @@ LOCKED = (
 
 @pytest.fixture
 def company(session: Session) -> Organization:
-    org = Organization(
-        name="Azienda Esempio S.p.A.",
-        vat_number=VAT,
-        email="amministrazione@azienda.example.it",
-        language="it",
-    )
-    session.add(org)
-    session.commit()
-    return org
+    return make_company(session)
 
 
 def test_the_fifth_wrong_code_is_answered_and_the_sixth_waits_a_minute(
     session: Session, olivia: Actor, company: Organization
 ) -> None:
-    code = _code(session, olivia, company)
+    code = mailed_code(session, olivia, company)
     told = [_try(session, olivia, "WRONGCODE2", NOW) for _ in range(throttle.SLOW_DOWN_AFTER)]
     assert told == [WRONG] * 5
 
@@ -76,7 +68,7 @@ def test_the_fifth_wrong_code_is_answered_and_the_sixth_waits_a_minute(
 def test_after_twenty_wrong_codes_only_a_new_code_lets_the_company_register(
     session: Session, olivia: Actor, company: Organization
 ) -> None:
-    code = _code(session, olivia, company)
+    code = mailed_code(session, olivia, company)
     at = NOW
     for _ in range(throttle.LOCK_AFTER):
         assert _try(session, olivia, "WRONGCODE2", at) == WRONG
@@ -84,5 +76,5 @@ def test_after_twenty_wrong_codes_only_a_new_code_lets_the_company_register(
 
     assert _try(session, olivia, code, at + dt.timedelta(days=1)) == LOCKED
 
-    new_code = _code(session, olivia, company)
+    new_code = mailed_code(session, olivia, company)
     assert isinstance(_try(session, olivia, new_code, at + dt.timedelta(days=1)), Member)

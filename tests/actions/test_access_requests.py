@@ -21,47 +21,21 @@ from models import (
     Ticket,
     TicketSource,
 )
+from tests.companies import ADMIN, VAT, mailed_code, make_company
 from tests.helpers import events, last_event, outbox
 
-VAT = "00743110157"
 SECRET = "join-links-secret"
 BASE = "https://sportello.example"
-ADMIN = companies.Person(
-    first_name="Giulia",
-    last_name="Bianchi",
-    tax_code="BNCGLI80A41H501C",
-    email="giulia.bianchi@azienda.example.it",
-    username="giulia.bianchi",
-    password="Segreta#2026",
-)
 
 
 @pytest.fixture
 def company(session: Session) -> Organization:
-    org = Organization(
-        name="Azienda Esempio S.p.A.",
-        vat_number=VAT,
-        email="amministrazione@azienda.example.it",
-        language="it",
-    )
-    session.add(org)
-    session.commit()
-    return org
-
-
-def _code(session: Session, olivia: Actor, company: Organization) -> str:
-    companies.send_access_code(session, olivia, company.id)
-    session.commit()
-    mail = outbox(session)[-1]
-    assert mail.recipient == "amministrazione@azienda.example.it"
-    found = re.search(r"\b([A-Z2-9]{10})\b", mail.body)
-    assert found, mail.body
-    return found.group(1)
+    return make_company(session)
 
 
 @pytest.fixture
 def registered(session: Session, olivia: Actor, company: Organization) -> Member:
-    code = _code(session, olivia, company)
+    code = mailed_code(session, olivia, company)
     member = companies.register_company(session, olivia, VAT, code, ADMIN)
     session.commit()
     return member
@@ -70,7 +44,7 @@ def registered(session: Session, olivia: Actor, company: Organization) -> Member
 def test_the_access_code_is_mailed_to_the_address_on_file_and_stored_hashed(
     session: Session, olivia: Actor, company: Organization
 ) -> None:
-    code = _code(session, olivia, company)
+    code = mailed_code(session, olivia, company)
     assert company.access_code_hash and code not in company.access_code_hash
     audit = last_event(session, "company.send_access_code")
     assert code not in str(audit.after) and audit.after["access_code_hash"] == "***"
@@ -88,7 +62,7 @@ def test_registration_with_the_right_code_makes_the_administrator(
 def test_a_wrong_access_code_is_refused(
     session: Session, olivia: Actor, company: Organization
 ) -> None:
-    _code(session, olivia, company)
+    mailed_code(session, olivia, company)
     with pytest.raises(Refused, match="not the one mailed") as refusal:
         companies.register_company(session, olivia, VAT, "WRONGCODE2", ADMIN)
     session.commit()
@@ -101,7 +75,7 @@ def test_a_wrong_access_code_is_refused(
 def test_the_desk_registers_a_company_and_its_administrator_chooses_the_password(
     session: Session, olivia: Actor, company: Organization
 ) -> None:
-    code = _code(session, olivia, company)
+    code = mailed_code(session, olivia, company)
     without_password = companies.Person(**{**ADMIN.__dict__, "password": ""})
 
     member = companies.register_company(

@@ -10,10 +10,10 @@ from bs4 import BeautifulSoup
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
-from actions import companies, throttle
+from actions import throttle
 from actions.context import Actor
 from models import AccountState, LoginAccount, Organization
-from tests.actions.test_access_requests import ADMIN, VAT
+from tests.companies import ADMIN, mailed_code, make_company, register_form
 from tests.conftest import Personas, csrf_token, htmx_headers, log_in, make_member
 from tests.helpers import fresh, outbox
 
@@ -21,23 +21,9 @@ from tests.helpers import fresh, outbox
 def test_the_sixth_wrong_access_code_typed_on_the_portal_waits_a_minute(
     client: TestClient, personas: Personas, session: Session, olivia: Actor
 ) -> None:
-    company = Organization(name="Azienda Esempio", vat_number=VAT, email="amm@azienda.example.it")
-    session.add(company)
-    session.commit()
-    companies.send_access_code(session, olivia, company.id)
-    session.commit()
-    code = re.search(r"\b([A-Z2-9]{10})\b", outbox(session)[-1].body)
-    assert code
+    code = mailed_code(session, olivia, make_company(session))
     log_in(client, "olivia")
-    typed = {
-        "form": "register",
-        "vat_number": VAT,
-        "first_name": ADMIN.first_name,
-        "last_name": ADMIN.last_name,
-        "tax_code": ADMIN.tax_code,
-        "requester_email": ADMIN.email,
-        "username": ADMIN.username,
-    }
+    typed = register_form(ADMIN)
 
     def refusal(access_code: str) -> str:
         token = csrf_token(client.get("/admin/portal").text)
@@ -49,7 +35,7 @@ def test_the_sixth_wrong_access_code_typed_on_the_portal_waits_a_minute(
 
     told = [refusal("ABCDEFGH23") for _ in range(throttle.SLOW_DOWN_AFTER)]
     assert all("not the one mailed" in text for text in told)
-    assert "Too many wrong access codes" in refusal(code.group(1))
+    assert "Too many wrong access codes" in refusal(code)
 
 
 def test_the_code_the_caller_reads_out_certifies_the_mobile_and_nobody_else_registers_it(

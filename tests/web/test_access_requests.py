@@ -10,20 +10,15 @@ from starlette.testclient import TestClient
 from actions import companies
 from actions.context import Actor
 from models import AccessRequest, AccessRequestState, Member, Organization, Ticket
-from tests.actions.test_access_requests import ADMIN, VAT
+from tests.companies import ADMIN, VAT, mailed_code, make_company, register_form
 from tests.conftest import Personas, csrf_token, htmx_headers, log_in
 from tests.helpers import fresh, outbox
 
 
 def _registered(session: Session, olivia: Actor) -> Organization:
-    company = Organization(name="Azienda Esempio", vat_number=VAT, email="amm@azienda.example.it")
-    session.add(company)
-    session.commit()
-    companies.send_access_code(session, olivia, company.id)
-    session.commit()
-    code = re.search(r"\b([A-Z2-9]{10})\b", outbox(session)[-1].body)
-    assert code
-    companies.register_company(session, olivia, VAT, code.group(1), ADMIN)
+    company = make_company(session)
+    code = mailed_code(session, olivia, company)
+    companies.register_company(session, olivia, VAT, code, ADMIN)
     session.commit()
     return company
 
@@ -188,30 +183,17 @@ def test_the_access_code_goes_only_to_the_address_on_file(
 def test_the_desk_registers_a_company_for_the_caller_with_its_code(
     client: TestClient, personas: Personas, session: Session, olivia: Actor
 ) -> None:
-    company = Organization(name="Azienda Esempio", vat_number=VAT, email="amm@azienda.example.it")
-    session.add(company)
-    session.commit()
-    companies.send_access_code(session, olivia, company.id)
-    session.commit()
-    code = re.search(r"\b([A-Z2-9]{10})\b", outbox(session)[-1].body)
-    assert code
+    company = make_company(session)
+    code = mailed_code(session, olivia, company)
     log_in(client, "olivia")
-    typed = {
-        "form": "register",
-        "vat_number": VAT,
-        "first_name": ADMIN.first_name,
-        "last_name": ADMIN.last_name,
-        "tax_code": ADMIN.tax_code,
-        "requester_email": ADMIN.email,
-        "username": ADMIN.username,
-    }
+    typed = register_form(ADMIN)
 
     wrong = _portal(client, access_code="ABCDEFGH23", **typed)
     assert "not the one mailed" in wrong.select_one("[data-testid=refusal]").text
     kept = wrong.select_one("[data-testid=portal-register]")
     assert kept.select_one("[data-testid=username]")["value"] == ADMIN.username
 
-    values = {**typed, "access_code": code.group(1)}
+    values = {**typed, "access_code": code}
     values["csrftoken"] = csrf_token(client.get("/admin/portal").text)
     page = client.post("/admin/portal", data=values, follow_redirects=True)
 
