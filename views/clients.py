@@ -29,7 +29,7 @@ from views.fragments import (
     call,
     done,
     forbidden,
-    is_htmx,
+    in_panel,
     list_row,
     refused,
     render,
@@ -126,13 +126,9 @@ class ClientView(SportelloModelView):
                 plan = await call(
                     request, ask_merge, actor(request), pk, values["target"], secret_key
                 )
-                response = render(
+                return in_panel(
                     request, "merge_form.html", view=self, client=client, values=values, plan=plan
                 )
-                if is_htmx(request):
-                    response.headers["HX-Retarget"] = "#action-panel"
-                    response.headers["HX-Reswap"] = "innerHTML"
-                return response
             record = await call(
                 request,
                 merge,

@@ -105,15 +105,20 @@ async def list_row(request: Request, view: ModelView, obj: Any) -> str:
     )
 
 
-def refused(request: Request, refusal: Refused, template: str, **context: Any) -> HTMLResponse:
-    """The form again, with the reason and what was typed; htmx puts it back in the panel."""
-    response = render(
-        request, template, error=refusal.translated(), error_field=refusal.field, **context
-    )
+def in_panel(request: Request, template: str, **context: Any) -> HTMLResponse:
+    """`template` rendered with `context`, which htmx puts in the action panel."""
+    response = render(request, template, **context)
     if is_htmx(request):
         response.headers["HX-Retarget"] = "#action-panel"
         response.headers["HX-Reswap"] = "innerHTML"
     return response
+
+
+def refused(request: Request, refusal: Refused, template: str, **context: Any) -> HTMLResponse:
+    """The form again, with the reason and what was typed; htmx puts it back in the panel."""
+    return in_panel(
+        request, template, error=refusal.translated(), error_field=refusal.field, **context
+    )
 
 
 async def perform(

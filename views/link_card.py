@@ -15,7 +15,7 @@ from actions.members import get_member
 from actions.steps import Proof
 from admin.auth import actor
 from admin.i18n import _
-from views.fragments import call, done, is_htmx, list_row, refused, render
+from views.fragments import call, done, in_panel, list_row, refused
 
 
 async def submit(request: Request, view: Any, pk: int) -> Response:
@@ -31,13 +31,9 @@ async def submit(request: Request, view: Any, pk: int) -> Response:
             )
             if found is None:
                 raise not_found(values["card_number"])
-            response = render(
+            return in_panel(
                 request, "link_card_form.html", view=view, member=member, values=values, found=found
             )
-            if is_htmx(request):
-                response.headers["HX-Retarget"] = "#action-panel"
-                response.headers["HX-Reswap"] = "innerHTML"
-            return response
         await call(
             request,
             link_card,
