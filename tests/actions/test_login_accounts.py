@@ -63,6 +63,20 @@ def _token(session: Session) -> str:
     return match.group(1)
 
 
+def _mailed_link(
+    session: Session, olivia: Actor, customer: Member, kind: str
+) -> tuple[LoginAccount, str]:
+    """A new account of `customer` and the token of the `kind` link last mailed for it
+    ("reset": the account is activated first, then a reset link is sent)."""
+    account = generate_account(session, olivia, customer.id, link_base=BASE, now=NOW)
+    session.commit()
+    if kind == "reset":
+        set_secret(session, "activation", _token(session), "Anne2026!", now=NOW)
+        reset_secret(session, olivia, account.id, link_base=BASE, now=NOW)
+        session.commit()
+    return account, _token(session)
+
+
 # --- usernames ---------------------------------------------------------------------------
 
 
@@ -181,13 +195,7 @@ def test_the_secret_follows_the_organisations_policy(
 def test_forgetting_an_account_revokes_its_links_at_once(
     session: Session, olivia: Actor, library: Organization, customer: Member, kind: str
 ) -> None:
-    account = generate_account(session, olivia, customer.id, link_base=BASE, now=NOW)
-    session.commit()
-    if kind == "reset":
-        set_secret(session, "activation", _token(session), "Anne2026!", now=NOW)
-        reset_secret(session, olivia, account.id, link_base=BASE, now=NOW)
-        session.commit()
-    token = _token(session)
+    account, token = _mailed_link(session, olivia, customer, kind)
 
     forget_account(session, olivia, account.id)
     session.commit()
@@ -325,13 +333,7 @@ def test_the_same_phone_code_form_submitted_twice_sends_one_code(
 def test_changing_the_login_email_revokes_the_links_mailed_to_the_old_address(
     session: Session, olivia: Actor, library: Organization, customer: Member, kind: str
 ) -> None:
-    account = generate_account(session, olivia, customer.id, link_base=BASE, now=NOW)
-    session.commit()
-    if kind == "reset":
-        set_secret(session, "activation", _token(session), "Anne2026!", now=NOW)
-        reset_secret(session, olivia, account.id, link_base=BASE, now=NOW)
-        session.commit()
-    token = _token(session)
+    account, token = _mailed_link(session, olivia, customer, kind)
 
     change_login_email(session, olivia, account.id, "anne.new@example.nl")
     session.commit()
