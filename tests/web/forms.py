@@ -3,8 +3,21 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from bs4 import BeautifulSoup
+from starlette.testclient import TestClient
+
+from tests.conftest import csrf_token
+
+CALLER = {
+    "company_code": "ROSSI",
+    "first_name": "Giulia",
+    "last_name": "Bianchi",
+    "tax_code": "bncgli80a41h501c",
+    "email": "giulia@example.org",
+    "mobile": "333 765 4321",
+}
 
 
 def forms_of(html: str) -> list[tuple[str, dict[str, str]]]:
@@ -45,3 +58,13 @@ def text_inputs(html: str) -> list[str]:
         for box in soup.select("form input[name]")
         if box.get("type", "text") == "text" and not box.has_attr("readonly")
     ]
+
+
+def register(client: TestClient, **changes: str) -> Any:
+    """The self-registration form sent as the caller fills it in, with `changes`."""
+    page = client.get("/admin/register")
+    return client.post(
+        "/admin/register",
+        data=CALLER | changes | {"csrftoken": csrf_token(page.text)},
+        follow_redirects=False,
+    )

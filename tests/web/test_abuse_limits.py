@@ -16,6 +16,7 @@ from models import AccountState, LoginAccount, Organization
 from tests.companies import ADMIN, mailed_code, make_company, register_form
 from tests.conftest import Personas, csrf_token, htmx_headers, log_in, make_member
 from tests.helpers import fresh, outbox
+from tests.web.forms import register
 
 
 def test_the_sixth_wrong_access_code_typed_on_the_portal_waits_a_minute(
@@ -68,20 +69,7 @@ def test_the_code_the_caller_reads_out_certifies_the_mobile_and_nobody_else_regi
     fresh(session).refresh(member)
     assert member.mobile_verified_at is not None
 
-    form = client.get("/admin/register")
-    caller = {
-        "company_code": "ROSSI",
-        "first_name": "Giulia",
-        "last_name": "Bianchi",
-        "tax_code": "bncgli80a41h501c",
-        "email": "giulia@example.org",
-        "mobile": "333 765 4321",
-    }
-    answer = client.post(
-        "/admin/register",
-        data=caller | {"csrftoken": csrf_token(form.text)},
-        follow_redirects=False,
-    )
+    answer = register(client)
 
     soup = BeautifulSoup(answer.text, "html.parser")
     assert "already certified for another person" in soup.select_one("[data-testid=refusal]").text

@@ -1,33 +1,14 @@
 from __future__ import annotations
 
-from typing import Any
-
 from bs4 import BeautifulSoup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
 from models import Member, Organization
-from tests.conftest import Personas, csrf_token, log_in
+from tests.conftest import Personas, log_in
 from tests.helpers import outbox
-
-CALLER = {
-    "company_code": "ROSSI",
-    "first_name": "Giulia",
-    "last_name": "Bianchi",
-    "tax_code": "bncgli80a41h501c",
-    "email": "giulia@example.org",
-    "mobile": "333 765 4321",
-}
-
-
-def _post(client: TestClient, **changes: str) -> Any:
-    page = client.get("/admin/register")
-    return client.post(
-        "/admin/register",
-        data=CALLER | changes | {"csrftoken": csrf_token(page.text)},
-        follow_redirects=False,
-    )
+from tests.web.forms import register
 
 
 def test_an_operator_registers_a_caller(
@@ -35,7 +16,7 @@ def test_an_operator_registers_a_caller(
 ) -> None:
     log_in(client, "olivia")
 
-    response = _post(client)
+    response = register(client)
 
     assert response.status_code == 303
     assert "/admin/members/detail?pk=" in response.headers["location"]
@@ -47,7 +28,7 @@ def test_a_second_registration_offers_the_reset_and_keeps_what_was_typed(
 ) -> None:
     log_in(client, "olivia")
 
-    response = _post(client, tax_code=pending_member.tax_code or "", company_code="rossi")
+    response = register(client, tax_code=pending_member.tax_code or "", company_code="rossi")
 
     soup = BeautifulSoup(response.text, "html.parser")
     assert "already registered" in soup.select_one("[data-testid=refusal]").text
@@ -68,9 +49,9 @@ def test_an_email_already_a_login_username_elsewhere_is_refused_and_the_form_kep
     session.add(verdi)
     session.commit()
     log_in(client, "olivia")
-    assert _post(client).status_code == 303
+    assert register(client).status_code == 303
 
-    response = _post(client, company_code="VERDI", email="GIULIA@example.org")
+    response = register(client, company_code="VERDI", email="GIULIA@example.org")
 
     assert response.status_code == 200
     soup = BeautifulSoup(response.text, "html.parser")
