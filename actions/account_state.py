@@ -74,8 +74,9 @@ def change_login_email(
 ) -> LoginAccount:
     """Seed 000: with a PIN policy the login e-mail cannot change; the way out is deleting
     the account and registering again. A new address revokes the activation and reset links
-    mailed to the old one at once."""
+    mailed to the old one at once, and the old address is told of the change (no link)."""
     from actions import personal_data
+    from actions.change_email import tell_old_login_email
     from models import CredentialPolicy
 
     account = get_account(session, account_id)
@@ -91,8 +92,12 @@ def change_login_email(
                 organization=account.organization.name,
             )
         checked = personal_data.email(new_email)
-        if checked.lower() != (account.login_email or "").lower():
+        old = account.login_email
+        if checked.lower() != (old or "").lower():
             scope.note(links_revoked=revoke_links(account))
+            if old:
+                tell_old_login_email(session, account, old)
+                scope.note(told=old)
         account.login_email = checked
     return account
 

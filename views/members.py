@@ -21,9 +21,10 @@ from starlette_admin import (
 from starlette_admin.exceptions import FormValidationError
 
 from actions import personal_data
+from actions.change_email import change_member_email, check_member_edit
 from actions.errors import Refused
 from actions.forget_generate import generate_account as generate_account_action
-from actions.members import STATE_LABELS, get_member, keep_registered_email
+from actions.members import STATE_LABELS, get_member
 from actions.resend_password import resend_password as resend_password_action
 from actions.validate import validate as validate_action
 from admin.auth import actor
@@ -132,12 +133,26 @@ class MemberView(SportelloModelView):
         return select(Member).options(joinedload(Member.organization))
 
     async def edit(self, request: Request, pk: Any, data: dict[str, Any]) -> Any:
-        """A PIN-policy member's registered e-mail never changes (seed 000)."""
+        """The e-mail on file changes only through its own audited action (never for a
+        PIN-policy member, seed 000), after the rest of the form is saved."""
+        typed = data.get("email")
         try:
-            await call(request, keep_registered_email, pk, data.get("email"))
+            await call(request, check_member_edit, pk, typed, data.get("organization"))
         except Refused as refusal:
-            raise FormValidationError({"email": refusal.translated()}) from None
-        return await super().edit(request, pk, data)
+            raise FormValidationError({refusal.field or "email": refusal.translated()}) from None
+        current = await self.find_by_pk(request, pk)
+        if current is not None:
+            data["email"] = current.email
+        try:
+            saved = await super().edit(request, pk, data)
+            await call(request, change_member_email, actor(request), saved.id, typed)
+        except Refused as refusal:
+            data["email"] = typed  # the form shows again with what was typed
+            raise FormValidationError({refusal.field or "email": refusal.translated()}) from None
+        except FormValidationError:
+            data["email"] = typed
+            raise
+        return saved
 
     def get_search_query(self, request: Request, term: str) -> Any:
         """Every word typed must match a name, the e-mail or the tax code ("mario rossi")."""

@@ -134,12 +134,32 @@ def _sent(session: Session) -> list[OutboxMessage]:
     return [m for m in outbox(session) if m.status == OutboxStatus.SENT]
 
 
+def _edit_member(client: TestClient, member: Member, **changes: str) -> Any:
+    """Post the member's edit form as it is shown, with `changes` typed over it."""
+    edit = BeautifulSoup(client.get(f"/admin/members/edit?pk={member.id}").text, "html.parser")
+    form = edit.select_one("input[name=first_name]").find_parent("form")  # type: ignore[union-attr]
+    values: dict[str, Any] = {
+        i["name"]: i.get("value", "")
+        for i in form.select("input[name]")
+        if i.get("type") != "checkbox"
+    }
+    values |= {"organization": str(member.organization_id)} | changes
+    return client.post(f"/admin/members/edit?pk={member.id}", data=values, follow_redirects=False)
+
+
+def _refusal_text(response: Any) -> str:
+    page = BeautifulSoup(response.text, "html.parser")
+    return " ".join(e.get_text(" ", strip=True) for e in page.select(".invalid-feedback"))
+
+
 def test_no_path_gets_a_working_link_to_an_address_not_on_file(
     client: TestClient,
     personas: Personas,
     session: Session,
     session_factory: sessionmaker[Session],
     smtp: SmtpServer,
+    welfare: Organization,
+    library: Organization,
     mario: Member,
     anne: Member,
     giulia: Member,
@@ -199,16 +219,15 @@ def test_no_path_gets_a_working_link_to_an_address_not_on_file(
             _do(client, "login_accounts", mario_account.id, "change_email", login_email=MALLORY),
         )
     )
-    # 5. Change the member's e-mail on the member form (seed 000: it never changes).
-    edit = BeautifulSoup(client.get(f"/admin/members/edit?pk={mario.id}").text, "html.parser")
-    form = edit.select_one("input[name=first_name]").find_parent("form")  # type: ignore[union-attr]
-    values: dict[str, Any] = {
-        i["name"]: i.get("value", "")
-        for i in form.select("input[name]")
-        if i.get("type") != "checkbox"
-    }
-    values |= {"organization": str(mario.organization_id), "email": MALLORY}
-    edited = client.post(f"/admin/members/edit?pk={mario.id}", data=values, follow_redirects=False)
+    # 5. Change the member's e-mail on the member form (seed 000: it never changes), give
+    #    one to a PIN-policy member who has none, or move the member to a password
+    #    organisation and back with a new address.
+    edited = _edit_member(client, mario, email=MALLORY)
+    given = _edit_member(client, giulia, email=MALLORY)
+    moved = _edit_member(client, mario, organization=str(library.id))
+    moved_back = _edit_member(client, mario, organization=str(library.id), email=MALLORY)
+    _edit_member(client, mario, email=MALLORY, organization=str(welfare.id))
+    attempts.append(("fill in (PIN) again", _do(client, "members", giulia.id, "resend_password")))
     # 6. Crafted extra fields on the actions that mail a link: generate, resend activation, reset.
     _do(client, "members", anne.id, "generate_account", email=MALLORY, login_email=MALLORY)
     anne_account = _account(session, anne)
@@ -238,6 +257,10 @@ def test_no_path_gets_a_working_link_to_an_address_not_on_file(
     assert not [m for m in delivered if m["To"] == MALLORY], "a mail reached an address not on file"
     assert {m["To"] for m in delivered} <= {"mario.rossi@example.org", "anne@example.nl"}
     assert edited.status_code == 422, "the registered e-mail of a PIN member was changed"
+    assert given.status_code == 422, "a PIN member was given an e-mail on the member form"
+    assert moved.status_code == moved_back.status_code == 422, "a PIN member changed organisation"
+    assert "register again" in _refusal_text(moved)
+    assert session.get(Member, mario.id).organization_id == welfare.id  # type: ignore[union-attr]
     for name, answer in attempts:
         assert answer.select_one("[data-testid=refusal]") is not None, name
     assert not [m for m in outbox(session) if m.recipient == MALLORY]
@@ -311,6 +334,99 @@ def test_a_member_with_no_email_gets_the_typed_one_filled_in_first(
     assert outbox(session)[-1].recipient == "kees@example.nl"
     filled = last_event(session, "member.fill_in_email")
     assert filled.operator_username == "olivia" and filled.after == {"email": "kees@example.nl"}
+
+
+# --- a password-policy address corrected (seed 004), told to the old address ------------
+
+NEW_ADDRESS = "anne.new@example.nl"
+
+
+def _links_to(smtp: SmtpServer, address: str) -> list[tuple[str, str]]:
+    return [
+        link for m in smtp.mailbox.messages if m["To"] == address for link in LINK.findall(_text(m))
+    ]
+
+
+def _notices_to(smtp: SmtpServer, address: str) -> list[Message]:
+    return [
+        m
+        for m in smtp.mailbox.messages
+        if m["To"] == address and not LINK.findall(_text(m)) and "help desk" in _text(m)
+    ]
+
+
+def test_a_members_corrected_email_is_told_to_the_old_address_and_only_the_new_gets_links(
+    client: TestClient,
+    personas: Personas,
+    session: Session,
+    session_factory: sessionmaker[Session],
+    smtp: SmtpServer,
+    anne: Member,
+) -> None:
+    log_in(client, "olivia")
+    _do(client, "members", anne.id, "resend_password", request_key="before")
+    _deliver(session, session_factory, smtp)
+    [old_link] = _links_to(smtp, "anne@example.nl")
+
+    edited = _edit_member(client, anne, email=NEW_ADDRESS, tax_code="RSSMRA80A01H501U")
+    _do(client, "members", anne.id, "resend_password", request_key="after")
+    _deliver(session, session_factory, smtp)
+
+    assert edited.status_code == 303, _refusal_text(edited)
+    [notice] = _notices_to(smtp, "anne@example.nl")
+    assert NEW_ADDRESS not in _text(notice)
+    assert _links_to(smtp, "anne@example.nl") == [old_link]
+    assert not _works(client, *old_link)
+    [new_link] = _links_to(smtp, NEW_ADDRESS)
+    assert _works(client, *new_link)
+    changed = last_event(fresh(session), "member.change_email")
+    assert changed.operator_username == "olivia"
+    assert changed.before == {"email": "anne@example.nl"}
+    assert changed.after is not None and changed.after["email"] == NEW_ADDRESS
+    assert changed.after["links_revoked"] == 1
+    told = [m for m in outbox(session) if m.caused_by == "member.change_email"]
+    assert [(m.recipient, m.secret) for m in told] == [("anne@example.nl", None)]
+
+
+def test_a_login_accounts_corrected_email_is_told_to_the_old_address(
+    client: TestClient,
+    personas: Personas,
+    session: Session,
+    session_factory: sessionmaker[Session],
+    smtp: SmtpServer,
+    library: Organization,
+    anne: Member,
+) -> None:
+    account = LoginAccount(
+        organization=library,
+        member=anne,
+        username="anne",
+        login_email="anne@example.nl",
+        state=AccountState.ACTIVE,
+    )
+    session.add(account)
+    session.commit()
+    log_in(client, "olivia")
+    _do(client, "login_accounts", account.id, "reset_secret", request_key="before")
+    _deliver(session, session_factory, smtp)
+    [old_link] = _links_to(smtp, "anne@example.nl")
+
+    answer = _do(client, "login_accounts", account.id, "change_email", login_email=NEW_ADDRESS)
+    _do(client, "login_accounts", account.id, "reset_secret", request_key="after")
+    _deliver(session, session_factory, smtp)
+
+    assert answer.select_one("[data-testid=refusal]") is None
+    [notice] = _notices_to(smtp, "anne@example.nl")
+    assert NEW_ADDRESS not in _text(notice)
+    assert _links_to(smtp, "anne@example.nl") == [old_link]
+    assert not _works(client, *old_link)
+    [new_link] = _links_to(smtp, NEW_ADDRESS)
+    assert _works(client, *new_link)
+    changed = last_event(fresh(session), "login_account.change_email")
+    assert changed.before is not None and changed.before["login_email"] == "anne@example.nl"
+    assert changed.after is not None and changed.after["login_email"] == NEW_ADDRESS
+    told = [m for m in outbox(session) if m.caused_by == "login_account.change_email"]
+    assert [(m.recipient, m.secret) for m in told] == [("anne@example.nl", None)]
 
 
 # --- every row action of the app, enumerated from it -------------------------------------
