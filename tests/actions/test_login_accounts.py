@@ -201,7 +201,9 @@ def test_forgetting_an_account_revokes_its_links_at_once(
     session.commit()
 
     with pytest.raises(Refused, match="not valid any more"):
-        set_secret(session, "activation" if kind == "activation" else "reset", token, "Evil2026!")
+        set_secret(
+            session, "activation" if kind == "activation" else "reset", token, "Evil2026!", now=NOW
+        )
     assert last_event(session, "login_account.forget").after["links_revoked"] is True
     assert account.activation_token_hash is None and account.reset_token_hash is None
 
