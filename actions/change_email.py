@@ -17,7 +17,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from actions import outbox, personal_data
-from actions.audit import audited
+from actions.audit import audited, log
 from actions.context import Actor
 from actions.errors import Refused
 from actions.members import get_member
@@ -28,12 +28,14 @@ from models import (
     Member,
     Organization,
     OutboxMessage,
+    Outcome,
     PasswordReset,
     Role,
     utcnow,
 )
 
 ACTION = "member.change_email"
+ORGANIZATION_ACTION = "member.change_organization"
 
 PIN_EMAIL_CHANGE = N_(
     "The e-mail of %(organization)s members cannot be changed: delete the account, "
@@ -46,6 +48,11 @@ PIN_EMAIL_FILL_IN = N_(
 PIN_ORGANIZATION_CHANGE = N_(
     "%(name)s signs in with the e-mail registered with %(organization)s: the organisation "
     "cannot change. Delete the account, then register again with the other organisation."
+)
+PIN_ORGANIZATION_JOIN = N_(
+    "Members of %(organization)s sign in with the e-mail they registered with: "
+    "%(name)s cannot be moved into it. Delete the account, then register again with "
+    "%(organization)s."
 )
 
 NOTICE_SUBJECT = N_("Your e-mail address was changed")
@@ -79,34 +86,56 @@ def _refuse_pin_email(member: Member, organization: Organization) -> Refused:
 
 
 def check_member_edit(
-    session: Session, member_id: object, typed_email: str | None, organization_id: object
+    session: Session,
+    actor: Actor,
+    member_id: object,
+    typed_email: str | None,
+    organization_id: object,
 ) -> None:
-    """The member form's rule, before anything is written: a PIN-policy organisation, the
-    member's or the one chosen, keeps the e-mail as it is; a PIN-policy member with a
-    registered e-mail stays in the organisation."""
+    """The member form's rule, before anything is written: a member never moves out of or
+    into a PIN-policy organisation (with or without an e-mail on file), and a PIN-policy
+    organisation keeps the e-mail as it is. A refusal is in the trail with what was typed."""
     key = str(member_id)
     member = session.get(Member, int(key)) if key.isdigit() and int(key) < 2**31 else None
     if member is None:
         return  # the form answers for a record that is not there
     current = member.organization
     chosen = _chosen(session, organization_id, current)
+    typed: dict[str, str] = {}
+    if chosen.id != current.id:
+        action, typed["organization"] = ORGANIZATION_ACTION, chosen.name
+    else:
+        action = ACTION
+    if not _same(typed_email, member.email):
+        typed["email"] = (typed_email or "").strip()
+    try:
+        _check(member, current, chosen, typed_email)
+    except Refused as refusal:
+        log(session, actor, action, member, outcome=Outcome.REFUSED, message=str(refusal), **typed)
+        raise
+
+
+def _check(
+    member: Member, current: Organization, chosen: Organization, typed_email: str | None
+) -> None:
+    if chosen.id != current.id:
+        for organization, text in (
+            (current, PIN_ORGANIZATION_CHANGE),
+            (chosen, PIN_ORGANIZATION_JOIN),
+        ):
+            if organization.credential_policy == CredentialPolicy.PIN:
+                raise Refused(
+                    text,
+                    field="organization",
+                    name=member.full_name,
+                    organization=organization.name,
+                )
     if typed_email and typed_email.strip():
         personal_data.email(typed_email)
     if not _same(typed_email, member.email):
         for organization in (current, chosen):
             if organization.credential_policy == CredentialPolicy.PIN:
                 raise _refuse_pin_email(member, organization)
-    if (
-        chosen.id != current.id
-        and member.email
-        and current.credential_policy == CredentialPolicy.PIN
-    ):
-        raise Refused(
-            PIN_ORGANIZATION_CHANGE,
-            field="organization",
-            name=member.full_name,
-            organization=current.name,
-        )
 
 
 def change_member_email(

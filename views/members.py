@@ -6,8 +6,9 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+import anyio.to_thread
 from sqlalchemy import Select, and_, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import Session, joinedload, sessionmaker
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette_admin import (
@@ -32,9 +33,31 @@ from admin.i18n import N_, _, lazy_gettext
 from models import Member, MemberState, Organization
 from views.base import SportelloModelView, StateField, version_field
 from views.filters import relation_in
-from views.fragments import RowAction, call, done, list_row, refused, render
+from views.fragments import RowAction, call, db, done, list_row, refused, render
 from views.link_card import submit as link_card_submit
 from views.search import contains
+
+
+async def _checked_apart(
+    request: Request, pk: Any, typed: str | None, organization: object
+) -> None:
+    """The member form's rule, in a transaction of its own kept only when it refuses: the
+    refused form answers 422, which rolls the request's transaction back, and the refusal
+    stays in the trail. The request's transaction, which has written nothing yet, ends
+    first (SQLite lets one transaction write at a time)."""
+    who = actor(request)
+    factory: sessionmaker[Session] = request.app.state.session_factory
+    await anyio.to_thread.run_sync(db(request).rollback)
+
+    def check() -> None:
+        with factory() as own:
+            try:
+                check_member_edit(own, who, pk, typed, organization)
+            except Refused:
+                own.commit()
+                raise
+
+    await anyio.to_thread.run_sync(check)
 
 
 def _country(data: dict[str, Any]) -> str:
@@ -137,7 +160,7 @@ class MemberView(SportelloModelView):
         PIN-policy member, seed 000), after the rest of the form is saved."""
         typed = data.get("email")
         try:
-            await call(request, check_member_edit, pk, typed, data.get("organization"))
+            await _checked_apart(request, pk, typed, data.get("organization"))
         except Refused as refusal:
             raise FormValidationError({refusal.field or "email": refusal.translated()}) from None
         current = await self.find_by_pk(request, pk)

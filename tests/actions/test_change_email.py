@@ -54,23 +54,50 @@ def test_a_pin_members_email_is_never_set_or_changed(
 
 
 def test_the_member_form_keeps_a_pin_member_in_the_organisation_and_its_email(
-    session: Session, organization: Organization, pin_org: Organization
+    session: Session, olivia: Actor, organization: Organization, pin_org: Organization
 ) -> None:
     registered = make_member(session, pin_org)
     no_email = make_member(session, pin_org, first_name="Giulia", email=None, tax_code="X9")
     other = make_member(session, organization, first_name="Anne", email="anne@example.nl")
 
     with pytest.raises(Refused) as moved:
-        check_member_edit(session, registered.id, registered.email, organization.id)
+        check_member_edit(session, olivia, registered.id, registered.email, organization.id)
     assert moved.value.field == "organization" and "register again" in str(moved.value)
     with pytest.raises(Refused):  # to a password organisation, with another address
-        check_member_edit(session, no_email.id, "giulia@example.org", organization.id)
+        check_member_edit(session, olivia, no_email.id, "giulia@example.org", organization.id)
     with pytest.raises(Refused):  # into a PIN organisation, with another address
-        check_member_edit(session, other.id, "mallory@evil.example", pin_org.id)
-    # Nothing about the e-mail changes: allowed.
-    check_member_edit(session, no_email.id, "", organization.id)
-    check_member_edit(session, other.id, "anne@example.nl", pin_org.id)
-    check_member_edit(session, other.id, "anne.new@example.nl", organization.id)
+        check_member_edit(session, olivia, other.id, "mallory@evil.example", pin_org.id)
+    # Nothing about the organisation or a PIN member's e-mail changes: allowed.
+    check_member_edit(session, olivia, no_email.id, "", pin_org.id)
+    check_member_edit(session, olivia, other.id, "anne.new@example.nl", organization.id)
+
+
+def test_no_pin_member_changes_organisation_with_or_without_an_email(
+    session: Session, olivia: Actor, organization: Organization, pin_org: Organization
+) -> None:
+    """Seed 000: out of the PIN organisation with no e-mail on file (then an address set
+    in the password organisation, then back), or into it with one: each step is refused
+    and the refusal is in the trail with what was typed."""
+    no_email = make_member(session, pin_org, first_name="Giulia", email=None, tax_code="X9")
+    other = make_member(session, organization, first_name="Anne", email="anne@example.nl")
+
+    with pytest.raises(Refused) as away:
+        check_member_edit(session, olivia, no_email.id, "", organization.id)
+    with pytest.raises(Refused) as moved_in:
+        check_member_edit(session, olivia, other.id, "anne@example.nl", pin_org.id)
+    session.commit()
+
+    for refusal in (away, moved_in):
+        assert refusal.value.field == "organization"
+        assert "register again" in str(refusal.value)
+    event = last_event(session, "member.change_organization")
+    assert (event.outcome, event.entity_id, event.operator_username) == (
+        Outcome.REFUSED,
+        str(other.id),
+        olivia.username,
+    )
+    assert event.after == {"organization": pin_org.name}
+    assert fresh(session).get(Member, no_email.id).organization_id == pin_org.id  # type: ignore[union-attr]
 
 
 def test_a_corrected_email_revokes_the_links_and_tells_the_old_address(

@@ -527,3 +527,48 @@ def test_no_row_action_of_the_app_mails_an_existing_persons_secret_to_a_typed_ad
         if e.outcome == Outcome.SUCCESS and e.after == {"email": MALLORY}
     }
     assert {_member_of(session, m) for m in issued if m.recipient == MALLORY} <= filled
+
+
+def test_no_organisation_round_trip_sets_the_email_of_a_pin_member(
+    client: TestClient,
+    personas: Personas,
+    session: Session,
+    session_factory: sessionmaker[Session],
+    smtp: SmtpServer,
+    welfare: Organization,
+    library: Organization,
+    giulia: Member,
+) -> None:
+    """Seed 000: a PIN-policy member never leaves the organisation, with or without an
+    e-mail on file, and no member with an e-mail is moved into it; each refusal is in the
+    trail with the operator and what was typed."""
+    anne = make_member(
+        session, library, first_name="Sanne", email="sanne@example.nl", tax_code="VRDSNN80A41H501Z"
+    )
+    log_in(client, "olivia")
+    away = _edit_member(client, giulia, organization=str(library.id))
+    given = _edit_member(client, giulia, organization=str(library.id), email=MALLORY)
+    back = _edit_member(client, giulia, organization=str(welfare.id), email=MALLORY)
+    moved_in = _edit_member(client, anne, organization=str(welfare.id))
+    _do(client, "members", giulia.id, "resend_password")
+    _do(client, "members", giulia.id, "generate_account")
+    _deliver(session, session_factory, smtp)
+
+    fresh(session).expire_all()
+    assert [r.status_code for r in (away, given, back, moved_in)] == [422] * 4
+    assert "register again" in _refusal_text(away)
+    assert "register again" in _refusal_text(moved_in)
+    assert session.get(Member, giulia.id).organization_id == welfare.id  # type: ignore[union-attr]
+    assert session.get(Member, giulia.id).email is None  # type: ignore[union-attr]
+    assert session.get(Member, anne.id).organization_id == library.id  # type: ignore[union-attr]
+    assert not [m for m in smtp.mailbox.messages if m["To"] == MALLORY]
+    assert not [m for m in outbox(session) if m.recipient == MALLORY]
+    refused = [e for e in events(session) if e.outcome == Outcome.REFUSED]
+    assert [(e.action, e.entity_id, e.operator_username) for e in refused][:4] == [
+        ("member.change_organization", str(giulia.id), "olivia"),
+        ("member.change_organization", str(giulia.id), "olivia"),
+        ("member.change_email", str(giulia.id), "olivia"),
+        ("member.change_organization", str(anne.id), "olivia"),
+    ]
+    assert refused[1].after == {"organization": library.name, "email": MALLORY}
+    assert refused[3].after == {"organization": welfare.name}
