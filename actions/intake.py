@@ -70,6 +70,7 @@ def intake(
                     email=email,
                     origin=request.origin,
                 ),
+                _numbered,
             )
             if email:
                 _mail_number(session, client, email, request.language)
@@ -121,7 +122,11 @@ def follow_merges(session: Session, client: Client) -> Client:
 
 def _next_number(session: Session) -> str:
     highest = session.scalar(select(func.max(Client.id))) or 0
-    return f"C{highest + 1:06d}"
+    return _numbered(highest + 1)
+
+
+def _numbered(key: int) -> str:
+    return f"C{key:06d}"
 
 
 def _mail_number(session: Session, client: Client, email: str, language: str) -> None:

@@ -127,6 +127,7 @@ def open_ticket(
                 first_response_due_at=now + first,
                 resolution_due_at=now + resolution,
             ),
+            _numbered,
         )
         _mail(
             session,
@@ -161,7 +162,11 @@ def _search_made(session: Session, search_log_id: int | None) -> tuple[str, list
 
 def _next_number(session: Session) -> str:
     highest = session.scalar(select(func.max(Ticket.id))) or 0
-    return f"T{highest + 1:06d}"
+    return _numbered(highest + 1)
+
+
+def _numbered(key: int) -> str:
+    return f"T{key:06d}"
 
 
 def _load(session: Session, ticket_id: int, expected_version: int | None) -> Ticket:

@@ -35,21 +35,27 @@ def taken_right_after_the_check(
 
 
 def numbered_right_after_the_highest(
-    session: Session, factory: sessionmaker[Session], model: type[Any], **row: Any
+    session: Session, factory: sessionmaker[Session], model: type[Any], *rows: Any, **row: Any
 ) -> list[bool]:
     """Like `taken_right_after_the_check`, at the query of `session` that reads the highest
     key of `model` to number a new row: another request saves `row`, with the number the
-    action is about to give, right after."""
+    action is about to give, right after. Given `rows`, the next of them lands at each such
+    query in turn (colleagues saving one after another); a value there may be a function of
+    the highest key read, giving the number the action is about to give. The list has one
+    entry per row that landed."""
+    waiting: list[dict[str, Any]] = list(rows) or [row]
     landed: list[bool] = []
 
     def the_other_request_lands(state: ORMExecuteState) -> Any:
-        if landed or not state.is_select or state.bind_mapper is not inspect(model):
+        if len(landed) == len(waiting) or not state.is_select:
             return None
-        if "max(" not in str(state.statement).lower():
+        if state.bind_mapper is not inspect(model) or "max(" not in str(state.statement).lower():
             return None
-        landed.append(True)
         checked = state.invoke_statement().freeze()  # the action sees the number free
-        _write(state.session, factory, model, row)
+        highest = checked().scalar() or 0
+        values = {k: v(highest) if callable(v) else v for k, v in waiting[len(landed)].items()}
+        _write(state.session, factory, model, values)
+        landed.append(True)
         return checked()
 
     event.listen(session, "do_orm_execute", the_other_request_lands)
