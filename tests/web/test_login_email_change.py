@@ -3,20 +3,16 @@ real link the SMTP server delivered no longer opens the page that sets the secre
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.testclient import TestClient
 
-from actions.outbox import dispatch_once, transports_from
 from models import AccountState, CredentialPolicy, LoginAccount, Organization
 from tests.conftest import Personas, SmtpServer, htmx_headers, log_in, make_member
 from tests.helpers import fresh, last_event
-
-LINK = re.compile(r"https?://testserver(/account/(?:activation|reset)/[\w-]+)")
+from tests.web.conftest import mailed_link
 
 
 @pytest.fixture
@@ -30,19 +26,6 @@ def portal(session: Session) -> Organization:
     session.add(org)
     session.commit()
     return org
-
-
-def _mailed_link(
-    session: Session, factory: sessionmaker[Session], smtp: SmtpServer, count: int
-) -> str:
-    session.commit()
-    dispatch_once(factory, transports_from(smtp.url, "desk@example.org"))
-    mail = smtp.mailbox.wait_for(count)[count - 1]
-    payload = mail.get_payload(decode=True)
-    assert isinstance(payload, bytes)
-    found = LINK.search(payload.decode())
-    assert found, payload
-    return found.group(1)
 
 
 def _refusal(response: object) -> str:
@@ -66,13 +49,13 @@ def test_a_link_mailed_to_the_old_login_email_stops_working_when_it_changes(
     log_in(client, "olivia")
     headers = htmx_headers(client)
     client.post(f"/admin/do/members/{member.id}/generate_account", headers=headers, data={})
-    link = _mailed_link(session, session_factory, smtp, 1)
+    link = mailed_link(session, session_factory, smtp, 1)
     account = fresh(session).scalar(select(LoginAccount))
     assert account is not None
     if kind == "reset":
         assert client.post(link, data={"password": "Mario2026!"}).status_code in (200, 303)
         client.post(f"/admin/do/login_accounts/{account.id}/reset_secret", headers=headers, data={})
-        link = _mailed_link(session, session_factory, smtp, 2)
+        link = mailed_link(session, session_factory, smtp, 2)
         assert "/account/reset/" in link
 
     changed = client.post(

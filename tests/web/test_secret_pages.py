@@ -4,51 +4,16 @@ delivered."""
 
 from __future__ import annotations
 
-import re
-
-import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.testclient import TestClient
 
-from actions.outbox import dispatch_once, transports_from
 from actions.passwords import verify_password
-from models import AccountState, CredentialPolicy, LoginAccount, Member, Organization
+from models import AccountState, LoginAccount, Member, Organization
 from tests.conftest import Personas, SmtpServer, htmx_headers, log_in, make_member
 from tests.helpers import fresh
-
-LINK = re.compile(r"https?://testserver(/(?:reset|account/activation|account/reset)/[\w-]+)")
-
-
-@pytest.fixture
-def welfare(session: Session) -> Organization:
-    org = Organization(
-        name="Welfare Rossi",
-        company_code="ROSSI",
-        language="en",
-        credential_policy=CredentialPolicy.PIN,
-    )
-    session.add(org)
-    session.commit()
-    return org
-
-
-def _mailed_link(
-    session: Session, factory: sessionmaker[Session], smtp: SmtpServer, count: int = 1
-) -> str:
-    session.commit()
-    dispatch_once(factory, transports_from(smtp.url, "desk@example.org"))
-    mail = smtp.mailbox.wait_for(count)[count - 1]
-    payload = mail.get_payload(decode=True)
-    assert isinstance(payload, bytes)
-    found = LINK.search(payload.decode())
-    assert found, payload
-    return found.group(1)
-
-
-def _page(response: object) -> BeautifulSoup:
-    return BeautifulSoup(getattr(response, "text", ""), "html.parser")
+from tests.web.conftest import mailed_link, page_of
 
 
 def _assert_pin_page(page: BeautifulSoup) -> None:
@@ -78,13 +43,13 @@ def test_the_member_link_of_a_pin_organisation_refuses_letters_and_stays_a_pin_p
 ) -> None:
     member = make_member(session, welfare)
     _send_reset(client, member)
-    link = _mailed_link(session, session_factory, smtp)
-    _assert_pin_page(_page(client.get(link)))
+    link = mailed_link(session, session_factory, smtp)
+    _assert_pin_page(page_of(client.get(link)))
 
     refused = client.post(link, data={"password": "abcdefgh"})
 
     assert refused.status_code == 400
-    page = _page(refused)
+    page = page_of(refused)
     refusal = page.select_one("[data-testid=refusal]")
     assert refusal is not None and "6 digits" in refusal.text
     _assert_pin_page(page)
@@ -92,7 +57,7 @@ def test_the_member_link_of_a_pin_organisation_refuses_letters_and_stays_a_pin_p
     assert session.get(Member, member.id).password_hash is None  # type: ignore[union-attr]
     accepted = client.post(link, data={"password": "120963"})
     assert accepted.status_code == 200
-    assert _page(accepted).select_one("[data-testid=outcome]") is not None
+    assert page_of(accepted).select_one("[data-testid=outcome]") is not None
     fresh(session).expire_all()
     saved = session.get(Member, member.id)
     assert saved is not None and verify_password(saved.password_hash, "120963")
@@ -111,12 +76,12 @@ def test_a_refused_pin_on_a_login_account_link_keeps_the_pin_page(
     client.post(
         f"/admin/do/members/{member.id}/generate_account", headers=htmx_headers(client), data={}
     )
-    link = _mailed_link(session, session_factory, smtp)
+    link = mailed_link(session, session_factory, smtp)
 
     refused = client.post(link, data={"password": "123478"})
 
     assert refused.status_code == 400
-    page = _page(refused)
+    page = page_of(refused)
     assert "ascending" in page.select_one("[data-testid=refusal]").text  # type: ignore[union-attr]
     _assert_pin_page(page)
 
@@ -133,7 +98,7 @@ def test_forgetting_an_account_kills_its_mailed_activation_link_at_once(
     log_in(client, "olivia")
     headers = htmx_headers(client)
     client.post(f"/admin/do/members/{member.id}/generate_account", headers=headers, data={})
-    link = _mailed_link(session, session_factory, smtp)
+    link = mailed_link(session, session_factory, smtp)
     account = fresh(session).scalar(select(LoginAccount))
     assert account is not None
 
@@ -142,7 +107,7 @@ def test_forgetting_an_account_kills_its_mailed_activation_link_at_once(
     used = client.post(link, data={"password": "120963"})
 
     assert opened.status_code == 400 and used.status_code == 400
-    assert "not valid any more" in _page(used).select_one("[data-testid=refusal]").text  # type: ignore[union-attr]
-    assert _page(used).select_one("input[name=password]") is None
+    assert "not valid any more" in page_of(used).select_one("[data-testid=refusal]").text  # type: ignore[union-attr]
+    assert page_of(used).select_one("input[name=password]") is None
     fresh(session).refresh(account)
     assert account.state == AccountState.PENDING_ACTIVATION and account.secret_hash is None

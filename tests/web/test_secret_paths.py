@@ -37,20 +37,6 @@ LINK = re.compile(r"https?://[^\s\"'<>]+?(/reset/|/account/(?:activation|reset)/
 
 
 @pytest.fixture
-def welfare(session: Session) -> Organization:
-    """Seed 000: members sign in with their registered e-mail and a 6-digit PIN."""
-    org = Organization(
-        name="Welfare Rossi",
-        company_code="ROSSI",
-        language="en",
-        credential_policy=CredentialPolicy.PIN,
-    )
-    session.add(org)
-    session.commit()
-    return org
-
-
-@pytest.fixture
 def library(session: Session) -> Organization:
     """Seeds 001 and 004: passwords; an e-mail may be missing and is then filled in."""
     org = Organization(
