@@ -43,18 +43,7 @@ def test_two_tickets_opened_at_the_same_moment_get_two_numbers(
         resolution_due_at=T0,
     )
 
-    ticket = tickets.open_ticket(
-        session,
-        olivia,
-        tickets.Opening(
-            subject="La stampa del cedolino non parte",
-            description="Errore 42 alla stampa",
-            requester_name="Anna Verdi",
-            requester_email="anna.verdi@example.it",
-            source=TicketSource.OPERATOR,
-        ),
-        now=T0,
-    )
+    ticket = _open_ticket(session, olivia)
     session.commit()
 
     assert landed
@@ -128,18 +117,7 @@ def test_a_ticket_is_saved_when_colleagues_take_every_number_it_tries(
     ]
     landed = numbered_right_after_the_highest(session, session_factory, Ticket, *others)
 
-    ticket = tickets.open_ticket(
-        session,
-        olivia,
-        tickets.Opening(
-            subject="La stampa del cedolino non parte",
-            description="Errore 42 alla stampa",
-            requester_name="Anna Verdi",
-            requester_email="anna.verdi@example.it",
-            source=TicketSource.OPERATOR,
-        ),
-        now=T0,
-    )
+    ticket = _open_ticket(session, olivia)
     session.commit()
 
     assert len(landed) == NUMBERING_TRIES  # every number it tried was taken
@@ -183,3 +161,19 @@ def test_a_new_client_is_saved_when_colleagues_take_every_number_it_tries(
     assert event.after is not None and event.after["client_number"] == number
     [mail] = outbox(session)
     assert (mail.recipient, number in mail.body) == ("mairie@toulon.example.fr", True)
+
+
+def _open_ticket(session: Session, olivia: Actor) -> Ticket:
+    """The ticket the desk opens while colleagues open theirs."""
+    return tickets.open_ticket(
+        session,
+        olivia,
+        tickets.Opening(
+            subject="La stampa del cedolino non parte",
+            description="Errore 42 alla stampa",
+            requester_name="Anna Verdi",
+            requester_email="anna.verdi@example.it",
+            source=TicketSource.OPERATOR,
+        ),
+        now=T0,
+    )
