@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import threading
 from typing import Any
@@ -22,18 +23,24 @@ def settings_or_exit(demo: bool = False) -> Settings:
 
 
 def app() -> Starlette:
-    """Factory for `uvicorn --factory main:app`."""
+    """Factory for `uvicorn --factory main:app`, and what each `serve --workers` process
+    runs: every setting comes from the environment."""
     from admin.app import build_app
 
+    _log_to_stderr()
     return build_app(settings_or_exit(), dispatcher=True)
+
+
+def _log_to_stderr() -> None:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
 
 
 @click.group()
 def cli() -> None:
     """Sportello: the back-office console for support desks."""
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    _log_to_stderr()
 
 
 @cli.command()
@@ -75,15 +82,35 @@ def _load_demo(settings: Settings) -> str:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--demo", is_flag=True, help="Demo mode: generated SECRET_KEY kept in data/.")
-def serve(host: str, port: int, demo: bool) -> None:
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Processes answering on the same port, each with its own outbox dispatcher.",
+)
+def serve(host: str, port: int, demo: bool, workers: int) -> None:
     """Run the console, with the outbox dispatcher beside it."""
     import uvicorn
 
     from admin.app import build_app
 
-    settings = settings_or_exit(demo=demo)
+    settings = settings_or_exit(demo=demo)  # checked once here, before any process starts
     click.echo(f"Sportello on http://{host}:{port}/admin/")
-    uvicorn.run(build_app(settings, dispatcher=True), host=host, port=port, proxy_headers=True)
+    if workers == 1:
+        uvicorn.run(build_app(settings, dispatcher=True), host=host, port=port, proxy_headers=True)
+        return
+    if settings.database_url.startswith("sqlite"):
+        click.echo(
+            f"{workers} processes share the SQLite file: pages are rendered in parallel, "
+            "changes are still written one at a time (keep the file on a local disk)."
+        )
+    # Each worker builds its own application from the environment (`main:app`), so the
+    # settings given on the command line travel through it: a demo worker finds the same
+    # generated key in data/ that was just checked.
+    if demo:
+        os.environ["SPORTELLO_DEMO"] = "1"
+    uvicorn.run("main:app", factory=True, workers=workers, host=host, port=port, proxy_headers=True)
 
 
 @cli.command()

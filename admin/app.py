@@ -189,12 +189,20 @@ def _lifespan(
 def run_dispatcher(
     settings: Settings, engine: Engine, stop: threading.Event, every: float = DISPATCH_EVERY_SECONDS
 ) -> None:
-    """Deliver the outbox until `stop` is set; errors are logged, never fatal."""
+    """Deliver the outbox until `stop` is set; errors are logged, never fatal.
+
+    Every `serve` process runs one, on the same database: each message is claimed by one
+    of them (a conditional update, with `SKIP LOCKED` on PostgreSQL) and mailed once. A
+    claim names the host and process that made it."""
+    import os
+    import socket
+
     session_factory = make_sessionmaker(engine)
     transports = outbox.transports_from(settings.smtp_url, settings.mail_from)
+    worker = f"{socket.gethostname()[:60]}:{os.getpid()}"
     while not stop.is_set():
         try:
-            outbox.dispatch_once(session_factory, transports)
+            outbox.dispatch_once(session_factory, transports, worker=worker)
         except Exception:
             log.exception("outbox dispatch failed; retrying in %s s", every)
         stop.wait(every)
