@@ -1,0 +1,283 @@
+"""Two real `serve` processes on one database, as behind a load balancer: everything they
+share lives in the database (sessions, the login throttle, the audit chain's order, outbox
+claims), so an operator may land on either and nothing forks or goes out twice.
+
+The same test runs on PostgreSQL and on one SQLite file (several processes on one SQLite
+file on a local disk are allowed: WAL lets them read at once, writers take turns).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from bs4 import BeautifulSoup
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from admin.auth import COOKIE
+from models import AuditEvent, Member, Organization, OutboxMessage, OutboxStatus
+from tests.conftest import PASSWORD, SECRET_KEY, Personas, SmtpServer, free_port, make_member
+from tests.helpers import fresh
+
+ROOT = Path(__file__).resolve().parent.parent
+ACTIONS = 200
+MEMBERS = 10
+AT_ONCE = 16  # requests in flight at any moment, over both processes
+RETRIES = 20  # a request answered 503 (database saturated) is sent again
+DEADLINE = 120.0  # seconds: generous, only so that a broken server fails instead of hanging
+
+
+@dataclass
+class Server:
+    name: str
+    process: subprocess.Popen[bytes]
+    url: str
+    log: Path
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")[-4000:]
+
+
+def _start(name: str, env: dict[str, str], directory: Path) -> Server:
+    port = free_port()
+    log = directory / f"serve-{name}.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "main.py", "serve", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    return Server(name, process, f"http://127.0.0.1:{port}", log)
+
+
+def _wait_until_ready(server: Server) -> None:
+    deadline = time.monotonic() + DEADLINE
+    while time.monotonic() < deadline:
+        assert server.process.poll() is None, f"server {server.name} exited:\n{server.output()}"
+        try:
+            if httpx.get(f"{server.url}/admin/login", timeout=5).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    pytest.fail(f"server {server.name} never answered:\n{server.output()}")
+
+
+def _stop(server: Server) -> None:
+    """A graceful stop: the dispatcher finishes the batch it claimed before the process ends."""
+    if server.process.poll() is None:
+        server.process.terminate()
+        try:
+            server.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.process.kill()
+            server.process.wait(timeout=30)
+
+
+@pytest.fixture
+def members(session: Session, organization: Organization) -> list[Member]:
+    return [
+        make_member(
+            session,
+            organization,
+            first_name=f"Socio{n}",
+            email=f"socio{n}@example.org",
+            tax_code=f"TAX{n:05d}",
+        )
+        for n in range(MEMBERS)
+    ]
+
+
+@pytest.fixture
+def servers(
+    database_url: str,
+    smtp: SmtpServer,
+    personas: Personas,
+    members: list[Member],
+    tmp_path: Path,
+) -> Iterator[list[Server]]:
+    """Two `python main.py serve` processes on the test database, with the same secret key
+    and the test's SMTP server; always stopped at the end."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": SECRET_KEY,
+        "SMTP_URL": smtp.url,
+        "MAIL_FROM": "Sportello <desk@example.org>",
+        "HTMX_URL": "/static/vendor/htmx.min.js",
+        "CHART_URL": "/static/vendor/chart.umd.min.js",
+        "BASE_URL": "http://console.example.org",
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.pop("SPORTELLO_DEMO", None)
+    started: list[Server] = []
+    try:
+        started = [_start(name, env, tmp_path) for name in ("a", "b")]
+        for server in started:
+            _wait_until_ready(server)
+        yield started
+    finally:
+        for server in started:
+            _stop(server)
+
+
+# --- a browser, as httpx ----------------------------------------------------------------
+
+
+def _log_in(client: httpx.Client, url: str, username: str, password: str = PASSWORD) -> Any:
+    page = client.get(f"{url}/admin/login")
+    token = re.search(r'name="csrftoken" value="([^"]+)"', page.text)
+    assert token, page.text
+    return client.post(
+        f"{url}/admin/login",
+        data={"username": username, "password": password, "csrftoken": token.group(1)},
+    )
+
+
+def _htmx_headers(client: httpx.Client, url: str) -> dict[str, str]:
+    page = client.get(f"{url}/admin/")
+    token = re.search(r'"X-CSRFToken": "([^"]+)"', page.text)
+    assert token, "the page does not put the CSRF token on htmx requests"
+    return {"HX-Request": "true", "X-CSRFToken": token.group(1)}
+
+
+def _told(response: Any) -> tuple[int, str]:
+    """The status and the refusal, the time it names left out."""
+    alert = BeautifulSoup(response.text, "html.parser").select_one(".alert-description")
+    text = alert.get_text(strip=True) if alert else ""
+    return response.status_code, re.sub(r"\d\d:\d\d(:\d\d)?", "hh:mm", text)
+
+
+def _poll(condition: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + DEADLINE
+    while not condition():
+        assert time.monotonic() < deadline, f"still waiting for {what}"
+        time.sleep(0.2)
+
+
+# --- the tests ----------------------------------------------------------------------------
+
+
+def test_a_session_opened_on_one_process_works_on_the_other(servers: list[Server]) -> None:
+    a, b = servers
+    with httpx.Client(timeout=30) as on_a, httpx.Client(timeout=30) as on_b:
+        assert _log_in(on_a, a.url, "olivia").status_code == 303
+        assert on_b.get(f"{b.url}/admin/members/list").status_code == 303  # no cookie yet
+        on_b.cookies = httpx.Cookies(on_a.cookies)  # the same browser, the other process
+
+        assert on_b.get(f"{b.url}/admin/members/list").status_code == 200
+        # A form token issued by one process is good on the other: same key, same session.
+        headers = _htmx_headers(on_a, a.url)
+        logged_out = on_b.post(f"{b.url}/admin/logout", headers=headers)
+        assert logged_out.status_code in {200, 303}, logged_out.text
+        assert COOKIE not in on_b.cookies or not on_b.cookies[COOKIE]
+        # Ended on B means ended everywhere: A no longer knows the old cookie.
+        assert on_a.get(f"{a.url}/admin/members/list").status_code == 303
+
+
+def test_the_login_throttle_counts_failures_on_both_processes(servers: list[Server]) -> None:
+    a, b = servers
+    with httpx.Client(timeout=30) as browser:
+        # Six wrong passwords then the right one, alternating between the two processes...
+        alternating = [
+            _told(_log_in(browser, (a, b)[n % 2].url, "sam", "not the password")) for n in range(6)
+        ]
+        alternating.append(_told(_log_in(browser, b.url, "sam")))
+        # ...are answered exactly as the same attempts on one process.
+        one_process = [_told(_log_in(browser, a.url, "ada", "not the password")) for _ in range(6)]
+        one_process.append(_told(_log_in(browser, a.url, "ada")))
+
+    assert alternating == one_process
+    assert [text for _, text in alternating[:5]] == ["Wrong username or password."] * 5
+    assert alternating[5][1].startswith("Too many failed logins for this account.")
+    assert alternating[6][1].startswith("Too many failed logins for this account.")
+
+
+def test_200_concurrent_actions_on_both_keep_one_audit_chain_and_send_each_mail_once(
+    servers: list[Server],
+    members: list[Member],
+    session: Session,
+    database_url: str,
+    smtp: SmtpServer,
+) -> None:
+    a, b = servers
+    with httpx.Client(timeout=30) as browser:
+        assert _log_in(browser, a.url, "olivia").status_code == 303
+        headers = _htmx_headers(browser, a.url)
+        cookies = httpx.Cookies(browser.cookies)
+    member_ids = [member.id for member in members]
+
+    async def send_all() -> list[tuple[int, str]]:
+        limit = asyncio.Semaphore(AT_ONCE)
+        async with httpx.AsyncClient(cookies=cookies, headers=headers, timeout=60) as client:
+
+            async def resend(n: int) -> tuple[int, str]:
+                url = (a, b)[n % 2].url
+                member_id = member_ids[n % len(member_ids)]
+                for _attempt in range(RETRIES):
+                    async with limit:
+                        response = await client.post(
+                            f"{url}/admin/do/members/{member_id}/resend_password",
+                            data={"request_key": f"workers-{n}"},
+                        )
+                    if response.status_code != 503:
+                        break
+                    # Saturated (SQLite's write lock stayed busy): nothing was written, and
+                    # the operator clicks again. Sooner than Retry-After asks: only the
+                    # outcome counts here.
+                    busy.append(n)
+                    await asyncio.sleep(0.5)
+                return response.status_code, response.text
+
+            return await asyncio.gather(*(resend(n) for n in range(ACTIONS)))
+
+    busy: list[int] = []
+    answers = asyncio.run(send_all())
+
+    print(f"answers 503 then retried: {len(busy)}")
+    assert Counter(status for status, _ in answers) == {200: ACTIONS}
+    assert all("is on its way to" in text for _, text in answers)
+    verify = subprocess.run(
+        [sys.executable, "main.py", "audit", "verify"],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": SECRET_KEY},
+        capture_output=True,
+        text=True,
+        timeout=DEADLINE,
+        check=False,
+    )
+    assert verify.returncode == 0, verify.stderr
+    assert "audit chain intact" in verify.stdout
+    resends = fresh(session).scalars(
+        select(AuditEvent.seq).where(AuditEvent.action == "member.resend_password")
+    )
+    assert len(set(resends)) == ACTIONS
+
+    # Both processes' dispatchers deliver; once every message is sent, stop them, so that a
+    # second delivery of any message would have reached the SMTP server too.
+    def all_sent() -> bool:
+        statuses = fresh(session).scalars(select(OutboxMessage.status)).all()
+        return len(statuses) == ACTIONS and set(statuses) == {OutboxStatus.SENT}
+
+    _poll(all_sent, "every message to be sent")
+    for server in servers:
+        _stop(server)
+    queued = fresh(session).scalars(select(OutboxMessage.id).order_by(OutboxMessage.id)).all()
+    delivered = [int(mail["X-Sportello-Outbox-Id"]) for mail in smtp.mailbox.messages]
+    assert sorted(delivered) == list(queued)
+    claims = Counter(fresh(session).scalars(select(OutboxMessage.claimed_by)))
+    print(f"claims per dispatcher: {dict(claims)}")
