@@ -360,7 +360,8 @@ class Operator:
         latency = time.perf_counter() - started
         if response.status_code != 303 or "/login" in response.headers.get("location", ""):
             reason = re.search(
-                r'class="[^"]*(?:alert|invalid-feedback)[^"]*"[^>]*>\s*([^<]+)', response.text
+                r'class="(?:alert-description|invalid-feedback)[^"]*"[^>]*>\s*([^<]+)',
+                response.text,
             )
             raise Abort(
                 f"{self.name} could not log in: HTTP {response.status_code}"
