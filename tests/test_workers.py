@@ -16,6 +16,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,9 +27,20 @@ from bs4 import BeautifulSoup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from actions.outbox import enqueue
 from admin.auth import COOKIE
+from admin.db import make_engine, make_sessionmaker
 from models import AuditEvent, Member, Organization, OutboxMessage, OutboxStatus
-from tests.conftest import PASSWORD, SECRET_KEY, Personas, SmtpServer, free_port, make_member
+from tests.conftest import (
+    PASSWORD,
+    SECRET_KEY,
+    Personas,
+    SmtpServer,
+    free_port,
+    fresh_database,
+    make_member,
+    make_personas,
+)
 from tests.helpers import fresh
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,6 +48,23 @@ ACTIONS = 200
 MEMBERS = 10
 AT_ONCE = 16  # requests in flight at any moment, over both processes
 RETRIES = 20  # a request answered 503 (database saturated) is sent again
+# A dispatcher process that polls back to back, in small batches, so that two of them
+# claim at the same moments (the console's own polls are seconds apart).
+DISPATCHER = """
+import sys
+from actions.outbox import DispatchReport, dispatch_once, transports_from
+from admin.db import make_engine, make_sessionmaker
+
+factory = make_sessionmaker(make_engine(sys.argv[1]))
+transports = transports_from(sys.argv[2], "desk@example.org")
+print("ready", flush=True)
+sys.stdin.readline()
+sent = 0
+while (report := dispatch_once(factory, transports, worker=sys.argv[3], batch=3)).sent:
+    sent += report.sent
+    assert (report.retried, report.failed, report.abandoned) == (0, 0, 0), report
+print(sent, flush=True)
+"""
 DEADLINE = 120.0  # seconds: generous, only so that a broken server fails instead of hanging
 
 
@@ -102,21 +131,15 @@ def members(session: Session, organization: Organization) -> list[Member]:
     ]
 
 
-@pytest.fixture
-def servers(
-    database_url: str,
-    smtp: SmtpServer,
-    personas: Personas,
-    members: list[Member],
-    tmp_path: Path,
-) -> Iterator[list[Server]]:
-    """Two `python main.py serve` processes on the test database, with the same secret key
-    and the test's SMTP server; always stopped at the end."""
+@contextmanager
+def _serving(database_url: str, smtp_url: str, directory: Path) -> Iterator[list[Server]]:
+    """Two `python main.py serve` processes on one database, with the same secret key and
+    SMTP server; always stopped at the end."""
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
         "SECRET_KEY": SECRET_KEY,
-        "SMTP_URL": smtp.url,
+        "SMTP_URL": smtp_url,
         "MAIL_FROM": "Sportello <desk@example.org>",
         "HTMX_URL": "/static/vendor/htmx.min.js",
         "CHART_URL": "/static/vendor/chart.umd.min.js",
@@ -126,13 +149,46 @@ def servers(
     env.pop("SPORTELLO_DEMO", None)
     started: list[Server] = []
     try:
-        started = [_start(name, env, tmp_path) for name in ("a", "b")]
+        for name in ("a", "b"):
+            started.append(_start(name, env, directory))
         for server in started:
             _wait_until_ready(server)
         yield started
     finally:
         for server in started:
             _stop(server)
+
+
+@pytest.fixture(scope="module")
+def login_servers(
+    template_database: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[list[Server]]:
+    """For the login tests, which only read and sign in: one pair of processes on a database
+    of their own with the three personas, started once for the module."""
+    directory = tmp_path_factory.mktemp("login-servers")
+    database_url, drop = fresh_database(template_database, directory)
+    engine = make_engine(database_url)
+    try:
+        with make_sessionmaker(engine)() as session:
+            make_personas(session)
+        engine.dispose()
+        with _serving(database_url, "smtp://127.0.0.1:1", directory) as servers:
+            yield servers
+    finally:
+        engine.dispose()
+        drop()
+
+
+@pytest.fixture
+def servers(
+    database_url: str,
+    smtp: SmtpServer,
+    personas: Personas,
+    members: list[Member],
+    tmp_path: Path,
+) -> Iterator[list[Server]]:
+    with _serving(database_url, smtp.url, tmp_path) as servers:
+        yield servers
 
 
 # --- a browser, as httpx ----------------------------------------------------------------
@@ -172,8 +228,10 @@ def _poll(condition: Callable[[], bool], what: str) -> None:
 # --- the tests ----------------------------------------------------------------------------
 
 
-def test_a_session_opened_on_one_process_works_on_the_other(servers: list[Server]) -> None:
-    a, b = servers
+def test_a_session_opened_on_one_process_works_on_the_other(
+    login_servers: list[Server],
+) -> None:
+    a, b = login_servers
     with httpx.Client(timeout=30) as on_a, httpx.Client(timeout=30) as on_b:
         assert _log_in(on_a, a.url, "olivia").status_code == 303
         assert on_b.get(f"{b.url}/admin/members/list").status_code == 303  # no cookie yet
@@ -189,8 +247,10 @@ def test_a_session_opened_on_one_process_works_on_the_other(servers: list[Server
         assert on_a.get(f"{a.url}/admin/members/list").status_code == 303
 
 
-def test_the_login_throttle_counts_failures_on_both_processes(servers: list[Server]) -> None:
-    a, b = servers
+def test_the_login_throttle_counts_failures_on_both_processes(
+    login_servers: list[Server],
+) -> None:
+    a, b = login_servers
     with httpx.Client(timeout=30) as browser:
         # Six wrong passwords then the right one, alternating between the two processes...
         alternating = [
@@ -281,3 +341,58 @@ def test_200_concurrent_actions_on_both_keep_one_audit_chain_and_send_each_mail_
     assert sorted(delivered) == list(queued)
     claims = Counter(fresh(session).scalars(select(OutboxMessage.claimed_by)))
     print(f"claims per dispatcher: {dict(claims)}")
+
+
+def test_two_dispatcher_processes_polling_at_once_mail_each_message_once(
+    session: Session, database_url: str, smtp: SmtpServer
+) -> None:
+    queued = [
+        enqueue(
+            session,
+            recipient=f"socio{n}@example.org",
+            subject="Your password reset link",
+            body="Open https://console.example.org/reset/abc to choose a new password.",
+            caused_by="member.resend_password",
+        ).id
+        for n in range(ACTIONS)
+    ]
+    session.commit()
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    dispatchers = [
+        subprocess.Popen(
+            [sys.executable, "-c", DISPATCHER, database_url, smtp.url, f"process-{name}"],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for name in ("a", "b")
+    ]
+    try:
+        for process in dispatchers:  # both connected before either claims anything
+            assert process.stdout is not None and process.stdout.readline() == "ready\n"
+        for process in dispatchers:
+            assert process.stdin is not None
+            process.stdin.write("go\n")
+            process.stdin.close()
+        for process in dispatchers:
+            process.wait(timeout=DEADLINE)
+        outputs = [process.stdout.read() if process.stdout else "" for process in dispatchers]
+    finally:
+        for process in dispatchers:
+            if process.poll() is None:
+                process.kill()
+                process.wait(timeout=30)
+            for pipe in (process.stdin, process.stdout):
+                if pipe is not None and not pipe.closed:
+                    pipe.close()
+
+    assert [process.returncode for process in dispatchers] == [0, 0]
+    sent = [int(output.strip()) for output in outputs]
+    assert sum(sent) == ACTIONS
+    delivered = Counter(int(mail["X-Sportello-Outbox-Id"]) for mail in smtp.mailbox.messages)
+    assert delivered == Counter(queued)
+    rows = fresh(session).execute(select(OutboxMessage.status, OutboxMessage.attempts)).all()
+    assert set(rows) == {(OutboxStatus.SENT, 1)}
+    print(f"sent per dispatcher process: {sent}")
