@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -181,6 +182,60 @@ def test_the_console_starts_and_serves_the_login_page(command: str, tmp_path: Pa
     assert f"http://127.0.0.1:{port}/admin" in output
     if command == "demo":
         assert "demo-operator" in output and "demo password 2026" in output
+
+
+def test_serve_with_workers_starts_that_many_processes_on_one_port(
+    database_url: str, tmp_path: Path
+) -> None:
+    port = free_port()
+    log = tmp_path / "serve.log"
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": SECRET_KEY,
+        "SMTP_URL": "smtp://127.0.0.1:1",
+        "PYTHONUNBUFFERED": "1",
+    }
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "main.py", "serve", "--workers", "2", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        status = _wait_for(f"http://127.0.0.1:{port}/admin/login")
+        deadline = time.monotonic() + 120
+        while log.read_text().count("Application startup complete.") < 2:
+            assert process.poll() is None and time.monotonic() < deadline, log.read_text()
+            time.sleep(0.2)
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+    output = log.read_text()
+    assert status == 200, output
+    assert process.returncode == 0, output
+    workers = [int(pid) for pid in re.findall(r"Started server process \[(\d+)\]", output)]
+    assert len(set(workers)) == 2
+    for pid in workers:  # the workers stop with the parent
+        assert not Path(f"/proc/{pid}").exists() or _zombie(pid), output
+    if database_url.startswith("sqlite"):
+        assert "2 processes share the SQLite file" in output
+
+
+def test_serve_refuses_zero_workers(database_url: str) -> None:
+    result = run(database_url, "serve", "--workers", "0")
+
+    assert result.returncode == 2
+    assert "--workers" in result.stderr
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"
+    except OSError:
+        return True
 
 
 def _wait_for(url: str) -> int:
