@@ -7,7 +7,7 @@ operator's browser sees it (from sending the request to the last byte of the ans
 
     lookup           the one-box lookup's drop-down (htmx GET /admin/lookup?q=...)
     member page      a member's page (/admin/members/detail?pk=...)
-    members list     the members list, some page of it (/admin/members/list?page=...)
+    members list     the members list: its first page or a page its pagination links to
     members search   the members list searched by name (/admin/members/list?q=...)
     kb search        a knowledge-base search (/admin/kb?q=...)
     resend form/resend      the "Resend password" row action: its form, then its POST
@@ -53,6 +53,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import html
 import json
 import math
 import os
@@ -124,6 +125,7 @@ ADDRESSES = ("Via Roma 1", "Corso Cavour 12", "Rue de la Paix 3", "Piazza Gariba
 
 CSRF_FIELD = re.compile(r'name="csrftoken" value="([^"]+)"')
 CSRF_HEADER = re.compile(r'"X-CSRFToken": "([^"]+)"')
+PAGE_LINK = re.compile(r'class="page-link"\s+href="([^"]+)"')
 ROW_PK = re.compile(r'data-sa-pk="(\d+)"')
 HIDDEN = re.compile(r'<input type="hidden" name="(\w+)" value="([^"]*)"')
 AGENT_SELECT = re.compile(r'name="agent"[^>]*>(.*?)</select>', re.S)
@@ -308,6 +310,7 @@ class Operator:
         self.recorder = recorder
         self.rng = rng
         self.csrf = ""
+        self.list_links: list[str] = []
         self.client = httpx.AsyncClient(
             base_url=base_url,
             timeout=timeout,
@@ -385,8 +388,15 @@ class Operator:
         await self.request("member page", "GET", "/admin/members/detail", params={"pk": pk})
 
     async def members_list(self, targets: Targets) -> None:
-        params = {"page": self.rng.randint(1, targets.list_pages)}
-        await self.request("members list", "GET", "/admin/members/list", params=params)
+        """The list's first page, or a page the last one links to (next, a number, ...), as
+        an operator clicks through it, whatever the list's own way of paging."""
+        url = "/admin/members/list"
+        if self.list_links and self.rng.random() < 0.6:
+            url = self.rng.choice(self.list_links)
+        response = await self.request("members list", "GET", url)
+        if response is not None and response.status_code == 200:
+            links = {html.unescape(href) for href in PAGE_LINK.findall(response.text)}
+            self.list_links = [link for link in links if "/admin/members/list" in link]
 
     async def members_search(self, targets: Targets) -> None:
         words = [self.rng.choice(SURNAMES)]
@@ -536,14 +546,25 @@ async def discover(operator: Operator) -> Targets:
 
 
 async def log_in_all(operators: list[Operator], password: str, at_once: int = 4) -> list[float]:
-    """Log everyone in, a few at a time (a password check costs a core for a moment)."""
+    """Log everyone in, a few at a time (a password check costs a core for a moment). The
+    first refusal stops the others: failed logins count against this address's limit."""
     gate = asyncio.Semaphore(at_once)
+    refused: list[Abort] = []
 
     async def one(operator: Operator) -> float:
         async with gate:
-            return await operator.log_in(password)
+            if refused:
+                return math.nan
+            try:
+                return await operator.log_in(password)
+            except Abort as abort:
+                refused.append(abort)
+                return math.nan
 
-    return list(await asyncio.gather(*(one(op) for op in operators)))
+    latencies = list(await asyncio.gather(*(one(op) for op in operators)))
+    if refused:
+        raise refused[0]
+    return latencies
 
 
 async def run_step(
