@@ -44,7 +44,8 @@ run). A server prepared by this script and kept running (`--serve-only`) has the
     .venv/bin/python bench/load.py --base-url http://127.0.0.1:8000 --password '...'
 
 Prints requests/s, p50/p95/p99 per kind of request and errors by kind; --json FILE also
-writes them. The load generator runs in this one process: its own CPU share is printed, as
+writes them. The baseline is the same mix sent by one operator alone, back to back, for
+--alone seconds first: the column p50/1op is each kind's p50 under load over its p50 alone. The load generator runs in this one process: its own CPU share is printed, as
 on a small machine it competes with the server.
 """
 
@@ -239,14 +240,25 @@ def ms(seconds: float) -> str:
     return "-" if math.isnan(seconds) else f"{seconds * 1000:.0f}"
 
 
-def print_step(result: StepResult) -> None:
+def p50_ratio(values: list[float], alone: StepResult | None, kind: str | None) -> str:
+    """This p50 over the same kind's p50 with one operator alone: what the load adds."""
+    if alone is None:
+        return ""
+    baseline = alone.latencies(alone.kinds().get(kind, []) if kind else None)
+    if not baseline or not values:
+        return f"{'-':>8}"
+    return f"{percentile(values, 50) / percentile(baseline, 50):>7.1f}x"
+
+
+def print_step(result: StepResult, alone: StepResult | None = None, title: str = "") -> None:
     print(
-        f"\n{result.operators} operators, {result.elapsed:.1f} s: {len(result.samples)} requests, "
-        f"{result.rate():.1f} requests/s (load generator used {result.client_cpu:.0%} of a core)"
+        f"\n{title or f'{result.operators} operators'}, {result.elapsed:.1f} s: "
+        f"{len(result.samples)} requests, {result.rate():.1f} requests/s "
+        f"(load generator used {result.client_cpu:.0%} of a core)"
     )
     print(
         f"{'kind':<16}{'requests':>9}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}"
-        f"{'max ms':>8}{'refused':>8}  errors"
+        f"{'max ms':>8}{'refused':>8}{' p50/1op' if alone else ''}  errors"
     )
     by_kind = result.kinds()
     for kind in [*KINDS, *sorted(set(by_kind) - set(KINDS))]:
@@ -259,7 +271,8 @@ def print_step(result: StepResult) -> None:
             f"{kind:<16}{len(samples):>9}{len(samples) / result.elapsed:>8.1f}"
             f"{ms(percentile(values, 50)):>8}{ms(percentile(values, 95)):>8}"
             f"{ms(percentile(values, 99)):>8}{ms(max(values)):>8}"
-            f"{sum(s.outcome == 'refused' for s in samples):>8}  "
+            f"{sum(s.outcome == 'refused' for s in samples):>8}"
+            f"{p50_ratio(values, alone, kind)}  "
             + (", ".join(f"{k}: {n}" for k, n in errors.most_common()) or "0")
         )
     values = result.latencies()
@@ -268,7 +281,8 @@ def print_step(result: StepResult) -> None:
         f"{'all':<16}{len(values):>9}{result.rate():>8.1f}{ms(percentile(values, 50)):>8}"
         f"{ms(percentile(values, 95)):>8}{ms(percentile(values, 99)):>8}"
         f"{ms(max(values) if values else math.nan):>8}"
-        f"{sum(s.outcome == 'refused' for s in result.samples):>8}  "
+        f"{sum(s.outcome == 'refused' for s in result.samples):>8}"
+        f"{p50_ratio(values, alone, None)}  "
         + (", ".join(f"{k}: {n}" for k, n in errors.most_common()) or "0")
     )
 
@@ -834,6 +848,12 @@ def arguments() -> argparse.Namespace:
     mode.add_argument("--saturated", action="store_true", help="no think time")
     parser.add_argument("--ramp", type=counts, help="operator counts, one step each: 5,10,20,50")
     parser.add_argument("--warmup", type=float, default=5, help="unmeasured seconds first (5)")
+    parser.add_argument(
+        "--alone",
+        type=float,
+        default=10,
+        help="seconds of one operator alone first, the baseline of the p50/1op column (10; 0: none)",
+    )
     parser.add_argument("--timeout", type=float, default=30, help="per request, seconds (30)")
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
@@ -872,7 +892,13 @@ def arguments() -> argparse.Namespace:
     return args
 
 
-async def measure(args: argparse.Namespace, base_url: str, password: str) -> list[StepResult]:
+@dataclass
+class Measured:
+    alone: StepResult | None  # the baseline: one operator, back to back
+    steps: list[StepResult]
+
+
+async def measure(args: argparse.Namespace, base_url: str, password: str) -> Measured:
     think = None if args.saturated else args.think
     recorder = Recorder(recording=False)
     rng = random.Random(args.seed)
@@ -903,14 +929,20 @@ async def measure(args: argparse.Namespace, base_url: str, password: str) -> lis
         print(f"mode: {mode}; {args.duration:g} s per step; timeout {args.timeout:g} s")
         if args.warmup > 0:
             await run_step(operators[: args.steps[0]], targets, args.warmup, think, recorder)
+        alone = None
+        if args.alone > 0:
+            recorder.recording = True
+            alone = await run_step(operators[:1], targets, args.alone, None, recorder)
+            recorder.recording = False
+            print_step(alone, title="baseline: one operator alone, back to back")
         results = []
         for count in args.steps:
             recorder.recording = True
             result = await run_step(operators[:count], targets, args.duration, think, recorder)
             recorder.recording = False
-            print_step(result)
+            print_step(result, alone)
             results.append(result)
-        return results
+        return Measured(alone, results)
     finally:
         await asyncio.gather(*(op.close() for op in operators))
 
@@ -948,7 +980,7 @@ def verdict(args: argparse.Namespace, results: list[StepResult], scan: dict[str,
 
 def main() -> int:
     args = arguments()
-    results: list[StepResult] = []
+    measured = Measured(None, [])
     scan: dict[str, Any] = {}
     try:
         if args.base_url:
@@ -958,7 +990,7 @@ def main() -> int:
                 else 0
             )
             print(f"target: {args.base_url} (operators {args.operators_from})")
-            results = asyncio.run(measure(args, args.base_url.rstrip("/"), args.password))
+            measured = asyncio.run(measure(args, args.base_url.rstrip("/"), args.password))
             if args.server_log:
                 scan = scan_log(args.server_log, log_offset)
                 print_log_scan(scan, args.server_log)
@@ -988,7 +1020,7 @@ def main() -> int:
                         with suppress(KeyboardInterrupt):
                             server.process.wait()
                         return 0
-                    results = asyncio.run(measure(args, server.base_url, password))
+                    measured = asyncio.run(measure(args, server.base_url, password))
                 finally:
                     server.stop()
                     scan = scan_log(log)
@@ -998,7 +1030,7 @@ def main() -> int:
     except Abort as abort:
         print(f"load: {abort}", file=sys.stderr)
         return 2
-    verdict(args, results, scan)
+    verdict(args, measured.steps, scan)
     if args.json:
         args.json.write_text(
             json.dumps(
@@ -1006,7 +1038,8 @@ def main() -> int:
                     "mode": "saturated"
                     if args.saturated
                     else f"think {args.think[0]:g}-{args.think[1]:g}",
-                    "steps": [r.as_json() for r in results],
+                    "alone": measured.alone.as_json() if measured.alone else None,
+                    "steps": [r.as_json() for r in measured.steps],
                     "server_log": scan,
                 },
                 indent=2,
