@@ -35,7 +35,13 @@ locked`, `QueuePool limit` and HTTP 500 lines.
 With --base-url the server is yours: its operators must exist, named by --operators-from
 (default `load-operator-{n}`, n from 1) with the password --password (or the environment's
 LOAD_PASSWORD); `--server-log FILE` scans that server's log (the lines written during the
-run). A server prepared by this script and kept running (`--serve-only`) has them.
+run). A server prepared by this script and kept running (`--serve-only`) has them; on
+another, an administrator creates them once:
+
+    for n in $(seq 1 50); do echo "$LOAD_PASSWORD" | python main.py create-operator load-operator-$n; done
+
+Logging 50 operators in from one address is fine: the per-address limit counts failed
+logins only, and the first refused login stops the others.
 
     .venv/bin/python bench/load.py                              # 50 operators, 1-3 s, 60 s
     .venv/bin/python bench/load.py --saturated --ramp 5,10,20,50 --duration 30
@@ -45,8 +51,9 @@ run). A server prepared by this script and kept running (`--serve-only`) has the
 
 Prints requests/s, p50/p95/p99 per kind of request and errors by kind; --json FILE also
 writes them. The baseline is the same mix sent by one operator alone, back to back, for
---alone seconds first: the column p50/1op is each kind's p50 under load over its p50 alone. The load generator runs in this one process: its own CPU share is printed, as
-on a small machine it competes with the server.
+--alone seconds first: the column p50/1op is each kind's p50 under load over its p50 alone.
+The load generator runs in this one process: its own CPU share is printed, as on a small
+machine it competes with the server.
 """
 
 from __future__ import annotations
