@@ -6,6 +6,11 @@ with a growing delay; a claim that never finished (the process died mid-send) is
 retried automatically, because the mail may have left: it is marked failed with that
 explanation and an operator decides to resend.
 
+The database may be busy for a while (another process holds SQLite's write lock past the
+busy timeout) or briefly unreachable: writing down how a delivery went is tried again
+for about a minute, since the mail has left; and when the dispatcher has to give up, the
+messages it claimed but did not try yet go back to the queue for the next dispatcher.
+
 A message that carries a secret (a link that sets a PIN or password, a code) is queued
 with `secret=` and the secret strings in `hidden=`: operators only ever see the text with
 them hidden (`masked_body`), and the body itself is replaced by that text as soon as the
@@ -16,19 +21,21 @@ message waits. Such a message is never copied: see `actions/reissue.py`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import logging
 import smtplib
 import socket
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
-from typing import Any, Protocol, cast
+from typing import Any, Protocol, TypeVar, cast
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from sqlalchemy import CursorResult, func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from actions.audit import audited, primary_key
@@ -46,6 +53,11 @@ MAX_ATTEMPTS = 8
 BACKOFF_BASE = dt.timedelta(seconds=30)
 BACKOFF_CAP = dt.timedelta(hours=1)
 STALE_CLAIM = dt.timedelta(minutes=15)
+# Pauses, in seconds, between tries of a write the dispatcher must not lose (about a minute
+# in all, well within STALE_CLAIM).
+BUSY_PAUSES = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0, 30.0)
+
+T = TypeVar("T")
 
 
 def enqueue(
@@ -219,15 +231,31 @@ def dispatch_once(
     worker: str | None = None,
     now: dt.datetime | None = None,
     batch: int = 50,
+    pause: Callable[[float], None] = time.sleep,
 ) -> DispatchReport:
-    """Deliver what is due now; return what happened."""
+    """Deliver what is due now; return what happened. `pause` waits between tries of a
+    write the database refused for now."""
     worker = worker or f"{socket.gethostname()}:{id(transports)}"
     now = now or utcnow()
     abandoned = _abandon_stale_claims(session_factory, now)
     claimed = _claim(session_factory, worker, now, batch)
     counts = {"sent": 0, "retried": 0, "failed": 0}
-    for message_id in claimed:
-        counts[_deliver(session_factory, transports, message_id, now)] += 1
+    for position, message_id in enumerate(claimed):
+        try:
+            message = _load(session_factory, message_id)
+        except Exception:
+            _release(session_factory, worker, claimed[position:], pause)
+            raise
+        error = _send(transports, message)
+        try:
+            record = functools.partial(_record, session_factory, message_id, error, now)
+            outcome = _persist(record, pause)
+        except Exception:
+            # Delivered or not, this one stays claimed: after STALE_CLAIM it is marked as
+            # interrupted, never sent again on its own. The others were not tried.
+            _release(session_factory, worker, claimed[position + 1 :], pause)
+            raise
+        counts[outcome] += 1
     return DispatchReport(abandoned=abandoned, **counts)
 
 
@@ -257,21 +285,28 @@ def _claim(
         return claimed
 
 
-def _deliver(
-    session_factory: Callable[[], Session],
-    transports: dict[Channel, Transport],
-    message_id: int,
-    now: dt.datetime,
-) -> str:
+def _load(session_factory: Callable[[], Session], message_id: int) -> OutboxMessage:
     # No transaction is held while talking to the mail server.
     with session_factory() as session:
         message = session.get_one(OutboxMessage, message_id)
         session.expunge(message)
-    error: Exception | None = None
+    return message
+
+
+def _send(transports: dict[Channel, Transport], message: OutboxMessage) -> Exception | None:
     try:
         transports[message.channel].send(message)
     except Exception as exc:  # any transport failure is recorded, never lost
-        error = exc
+        return exc
+    return None
+
+
+def _record(
+    session_factory: Callable[[], Session],
+    message_id: int,
+    error: Exception | None,
+    now: dt.datetime,
+) -> str:
     with session_factory() as session, session.begin():
         stored = session.get_one(OutboxMessage, message_id)
         stored.attempts += 1
@@ -287,6 +322,51 @@ def _deliver(
         stored.status = OutboxStatus.QUEUED
         stored.next_attempt_at = now + backoff(stored.attempts)
         return "retried"
+
+
+def _persist(write: Callable[[], T], pause: Callable[[float], None]) -> T:
+    """A write the dispatcher must not lose: tried again while the database is busy or
+    unreachable, for the BUSY_PAUSES."""
+    for seconds in BUSY_PAUSES:
+        try:
+            return write()
+        except OperationalError as exc:
+            log.warning(
+                "outbox: the database refused a write (%s); again in %s s", exc.orig, seconds
+            )
+            pause(seconds)
+    return write()
+
+
+def _release(
+    session_factory: Callable[[], Session],
+    worker: str,
+    message_ids: Sequence[int],
+    pause: Callable[[float], None],
+) -> None:
+    """Claimed, not tried: back to the queue, for this dispatcher's next pass or another's."""
+    if not message_ids:
+        return
+
+    def release() -> None:
+        with session_factory() as session, session.begin():
+            session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_(message_ids))
+                .where(OutboxMessage.status == OutboxStatus.SENDING)
+                .where(OutboxMessage.claimed_by == worker)
+                .values(status=OutboxStatus.QUEUED, claimed_by=None, claimed_at=None)
+            )
+
+    try:
+        _persist(release, pause)
+    except Exception:
+        log.exception(
+            "outbox: %s claimed messages could not go back to the queue; they will be "
+            "marked as interrupted after %s",
+            len(message_ids),
+            STALE_CLAIM,
+        )
 
 
 def _forget_secret(message: OutboxMessage) -> None:

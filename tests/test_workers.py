@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 import time
@@ -23,17 +24,22 @@ from typing import Any
 
 import httpx
 import pytest
+from aiosmtpd.controller import Controller
 from bs4 import BeautifulSoup
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import event, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
 
-from actions.outbox import enqueue
+from actions.outbox import BUSY_PAUSES, DispatchReport, dispatch_once, enqueue, transports_from
 from admin.auth import COOKIE
 from admin.db import make_engine, make_sessionmaker
 from models import AuditEvent, Member, Organization, OutboxMessage, OutboxStatus
 from tests.conftest import (
     PASSWORD,
+    PG_URL,
     SECRET_KEY,
+    Mailbox,
     Personas,
     SmtpServer,
     free_port,
@@ -396,3 +402,132 @@ def test_two_dispatcher_processes_polling_at_once_mail_each_message_once(
     rows = fresh(session).execute(select(OutboxMessage.status, OutboxMessage.attempts)).all()
     assert set(rows) == {(OutboxStatus.SENT, 1)}
     print(f"sent per dispatcher process: {sent}")
+
+
+# --- a dispatcher that finds the database busy -----------------------------------------
+
+sqlite_only = pytest.mark.skipif(
+    PG_URL is not None,
+    reason="holds SQLite's write lock from another connection; PostgreSQL writers wait for "
+    "row locks instead of being refused",
+)
+
+
+class LockingMailbox(Mailbox):
+    """Takes SQLite's write lock as the first mail arrives, as another process writing at
+    length would, and keeps it until `unlock()`."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__()
+        self.path = path
+        self.blocker: sqlite3.Connection | None = None
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.blocker is None:
+            self.blocker = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self.blocker.execute("BEGIN IMMEDIATE")
+        return await super().handle_DATA(server, session, envelope)
+
+    def unlock(self) -> None:
+        if self.blocker is not None and self.blocker.in_transaction:
+            self.blocker.execute("ROLLBACK")
+
+
+@pytest.fixture
+def locking_smtp(database_url: str) -> Iterator[tuple[str, LockingMailbox]]:
+    mailbox = LockingMailbox(make_url(database_url).database or "")
+    port = free_port()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield f"smtp://127.0.0.1:{port}", mailbox
+    controller.stop()
+    mailbox.unlock()
+    if mailbox.blocker is not None:
+        mailbox.blocker.close()
+
+
+@pytest.fixture
+def impatient_factory(database_url: str) -> Iterator[sessionmaker[Session]]:
+    """The dispatcher's sessions, refused after 50 ms of a busy write lock instead of
+    seconds: the refusal is what is tested, not how long it takes to come."""
+    engine = make_engine(database_url)
+
+    @event.listens_for(engine, "connect")
+    def _impatient(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.execute("PRAGMA busy_timeout=50")
+
+    yield make_sessionmaker(engine)
+    engine.dispose()
+
+
+def _queue_three(session: Session) -> list[int]:
+    ids = [
+        enqueue(
+            session,
+            recipient=f"socio{n}@example.org",
+            subject="Your password reset link",
+            body="Open https://console.example.org/reset/abc to choose a new password.",
+            caused_by="member.resend_password",
+        ).id
+        for n in range(3)
+    ]
+    session.commit()
+    return ids
+
+
+@sqlite_only
+def test_a_delivery_the_busy_database_refused_to_write_down_is_written_when_it_frees(
+    session: Session,
+    impatient_factory: sessionmaker[Session],
+    locking_smtp: tuple[str, LockingMailbox],
+) -> None:
+    ids = _queue_three(session)
+    smtp_url, mailbox = locking_smtp
+    pauses: list[float] = []
+
+    def pause(seconds: float) -> None:
+        pauses.append(seconds)
+        mailbox.unlock()  # the other process commits while the dispatcher waits
+
+    report = dispatch_once(
+        impatient_factory, transports_from(smtp_url, "desk@example.org"), pause=pause
+    )
+
+    assert report == DispatchReport(sent=3)
+    assert pauses == [BUSY_PAUSES[0]]
+    delivered = Counter(int(mail["X-Sportello-Outbox-Id"]) for mail in mailbox.messages)
+    assert delivered == Counter(ids)
+    rows = fresh(session).execute(select(OutboxMessage.status, OutboxMessage.attempts)).all()
+    assert set(rows) == {(OutboxStatus.SENT, 1)}
+
+
+@sqlite_only
+def test_a_dispatcher_that_gives_up_puts_back_what_it_claimed_and_did_not_try(
+    session: Session,
+    impatient_factory: sessionmaker[Session],
+    locking_smtp: tuple[str, LockingMailbox],
+) -> None:
+    first, *others = _queue_three(session)
+    smtp_url, mailbox = locking_smtp
+    transports = transports_from(smtp_url, "desk@example.org")
+    pauses: list[float] = []
+
+    def pause(seconds: float) -> None:
+        pauses.append(seconds)
+        if len(pauses) > len(BUSY_PAUSES):  # every try to write the delivery down is spent
+            mailbox.unlock()
+
+    with pytest.raises(OperationalError):
+        dispatch_once(impatient_factory, transports, worker="process-a", pause=pause)
+
+    rows = {row.id: row for row in fresh(session).scalars(select(OutboxMessage)).all()}
+    # Delivered, but not written down: it stays claimed, and is marked as interrupted after
+    # STALE_CLAIM (never mailed again on its own).
+    assert (rows[first].status, rows[first].claimed_by) == (OutboxStatus.SENDING, "process-a")
+    # Never tried: back in the queue, and the next pass mails them.
+    assert {(rows[i].status, rows[i].claimed_by) for i in others} == {(OutboxStatus.QUEUED, None)}
+    assert dispatch_once(impatient_factory, transports, worker="process-b") == DispatchReport(
+        sent=2
+    )
+    delivered = Counter(int(mail["X-Sportello-Outbox-Id"]) for mail in mailbox.messages)
+    assert delivered == Counter([first, *others])
