@@ -197,12 +197,18 @@ def run_dispatcher(
     import os
     import socket
 
+    from sqlalchemy.exc import OperationalError
+
     session_factory = make_sessionmaker(engine)
     transports = outbox.transports_from(settings.smtp_url, settings.mail_from)
     worker = f"{socket.gethostname()[:60]}:{os.getpid()}"
     while not stop.is_set():
         try:
             outbox.dispatch_once(session_factory, transports, worker=worker)
+        except OperationalError as exc:  # busy (another process writes) or unreachable
+            log.warning(
+                "outbox dispatch: the database refused (%s); again in %s s", exc.orig, every
+            )
         except Exception:
             log.exception("outbox dispatch failed; retrying in %s s", every)
         stop.wait(every)
