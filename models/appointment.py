@@ -7,7 +7,7 @@ import datetime as dt
 import enum
 import zoneinfo
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, str_enum, utcnow
@@ -78,6 +78,9 @@ class Appointment(Base):
     # from this index alone.
     __table_args__ = (
         Index("ix_appointment_counters", "campaign_id", "agent_id", "state", "starts_at"),
+        # The list, latest first, a page at any depth read from this index alone.
+        Index("ix_appointment_listing", "starts_at", "id"),
+        Index("ix_appointment_prospect_nocase", text("lower(prospect)")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -6,7 +6,7 @@ import unicodedata
 from typing import Any
 
 from cleanco import basename
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, event
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, str_enum, utcnow
@@ -69,6 +69,10 @@ class Client(Base):
 
     events: Mapped[list[ClientEvent]] = relationship(back_populates="client", lazy="raise_on_sql")
 
+    __table_args__ = (
+        Index("ix_client_listing", "legal_name", "id"),
+        Index("ix_client_email_nocase", text("lower(email)")),
+    )
     __mapper_args__ = {"version_id_col": version}
     __unaudited_fields__ = frozenset({"name_key", "identifier_key"})  # derived
 

@@ -6,7 +6,7 @@ import enum
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, str_enum, utcnow
+from models.base import Base, id_order_index, str_enum, utcnow
 from models.member import Member
 from models.organization import CredentialPolicy, Organization
 
@@ -32,6 +32,7 @@ class LoginAccount(Base):
         CheckConstraint(
             "username NOT LIKE '% %' AND length(username) > 0", name="username_no_spaces"
         ),
+        id_order_index("login_account"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -72,7 +72,11 @@ class Member(Base):
         back_populates="member", lazy="select"
     )
 
-    __table_args__ = (Index("ix_member_email_nocase", text("lower(email)")),)
+    __table_args__ = (
+        Index("ix_member_email_nocase", text("lower(email)")),
+        # The list, by name, a page at any depth read from this index alone.
+        Index("ix_member_listing", "last_name", "first_name", "id"),
+    )
     __mapper_args__ = {"version_id_col": version}
     # Never shown, exported or audited.
     __secret_fields__ = frozenset({"password_hash"})

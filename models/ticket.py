@@ -6,10 +6,10 @@ import datetime as dt
 import enum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, str_enum, utcnow
+from models.base import Base, id_order_index, str_enum, utcnow
 
 if TYPE_CHECKING:
     from models.operator import Operator
@@ -78,6 +78,11 @@ class Ticket(Base):
     organization: Mapped[Organization | None] = relationship(lazy="joined")
     assignee: Mapped[Operator | None] = relationship(lazy="joined")
 
+    __table_args__ = (
+        id_order_index("ticket"),
+        Index("ix_ticket_requester_email_nocase", text("lower(requester_email)")),
+        Index("ix_ticket_requester_name_nocase", text("lower(requester_name)")),
+    )
     __mapper_args__ = {"version_id_col": version}
 
     def __str__(self) -> str:

@@ -8,12 +8,15 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import anyio.to_thread
+from babel.numbers import format_decimal
+from sqlalchemy import Select, func, select
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette_admin import BaseField, EnumField, HasOne
 from starlette_admin.contrib.sqla import ModelView
 from starlette_admin.exceptions import FormValidationError
 from starlette_admin.filters import FilterGroup, FilterRegistry
+from starlette_admin.i18n import get_locale
 from starlette_admin.types import ListParams, RequestAction
 
 from actions.errors import Refused
@@ -32,7 +35,13 @@ from views.form_checks import (
     row_version,
 )
 from views.fragments import RowAction
-from views.search import LiteralFilterRegistry, any_field_contains
+from views.search import (
+    LiteralFilterRegistry,
+    SearchKey,
+    any_field_contains,
+    keys_start_with,
+    search_keys_for,
+)
 
 
 @dataclass
@@ -49,6 +58,35 @@ class StateField(EnumField):
 
 LAST_PAGE = 2**31  # rows past this offset are never listed
 LONGEST_SEARCH = 200  # characters of a list search
+COUNT_CAP = 10_000  # a list counts its rows up to this many, then says "more than"
+CAPPED_ACTIONS = (RequestAction.LIST, RequestAction.RELATION_LOOKUP)
+
+
+@dataclass(frozen=True)
+class ListCount:
+    """What a list page knows of its total: `total` exactly, or only that there are more
+    than `total` rows (`exact` false)."""
+
+    total: int
+    exact: bool = True
+
+    def label(self, number: int | None = None) -> str:
+        """The total (or `number`) as the operator's language writes numbers ("10.000" in
+        Italian)."""
+        return format_decimal(self.total if number is None else number, locale=get_locale())
+
+
+@dataclass(frozen=True)
+class _Window:
+    """The page `find_all` just read, for the count that follows it in the same request."""
+
+    view: str
+    q: str | None
+    filters: Any
+    skip: int
+    shown: int
+    more: bool  # at least one row follows the page
+    counted: int | None  # the capped count read with the page
 
 
 def version_field() -> VersionField:
@@ -66,6 +104,11 @@ class SportelloModelView(ModelView):
     checks: ClassVar[dict[str, Callable[[str, dict[str, Any]], str]]] = {}
     row_click_navigate = False
     exporters = export_formats()
+    # A list page counts at most this many rows (None: every row).
+    count_cap: ClassVar[int | None] = COUNT_CAP
+    # What the list search matches the start of; None: the model's keys (views/search.py),
+    # and where it has none, every searchable text field contains what was typed.
+    search_keys: ClassVar[list[SearchKey] | None] = None
 
     def __init__(self) -> None:
         if self.edit_role is not None and not any(isinstance(f, VersionField) for f in self.fields):
@@ -101,15 +144,110 @@ class SportelloModelView(ModelView):
         sorts: Sequence[tuple[str, str]] | None = None,
         filters: FilterGroup | None = None,
     ) -> Sequence[Any]:
-        """Every list and picker: an offset the database can hold, a search it can run."""
+        """Every list and picker: an offset the database can hold, a search it can run, and
+        a page at any depth read cheaply. The ids of the page come first, in the list's
+        order with the id last (one total order, so pages never overlap), from an index
+        alone where the order has one; then the rows of those ids, with what they show.
+        A page within the cap also brings its list's capped count, in the same statement."""
         skip = min(max(skip, 0), LAST_PAGE * 100)
         q = q[:LONGEST_SEARCH] if q else q
-        return await super().find_all(request, skip, limit, q, sorts, filters)
+        matching = self._ids_query(request)
+        if matching is None:
+            return await super().find_all(request, skip, limit, q, sorts, filters)
+        matching = await self._apply_search_and_filters(request, matching, q, filters)
+        ids_query = self.build_order_clauses(request, sorts or [], matching)
+        pk: Any = self._pk_column
+        pk_name = str(self.pk_attr)
+        if not any(name == pk_name for name, _ in sorts or []):
+            last_descending = bool(sorts) and list(sorts or [])[-1][1] == "desc"
+            ids_query = ids_query.order_by(pk.desc() if last_descending else pk)
+        ids_query = ids_query.offset(skip)
+        if limit > 0:
+            ids_query = ids_query.limit(limit + 1)  # one more: is there a next page?
+        cap = self._cap(request)
+        counting = cap is not None and limit > 0 and skip + limit < cap
+        if counting:
+            ids_query = ids_query.add_columns(self._capped_count(matching, cap or 0))
+        session = request.state.session
+        found = (await anyio.to_thread.run_sync(session.execute, ids_query)).all()
+        ids = [row[0] for row in found]
+        more = limit > 0 and len(ids) > limit
+        ids = ids[:limit] if limit > 0 else ids
+        counted = found[0][1] if counting and found else None
+        request.state.list_window = _Window(
+            str(self.key), q, filters, skip, len(ids), more, counted
+        )
+        if not ids:
+            return []
+        rows = await super().find_by_pks(request, ids)
+        position = {pk_value: i for i, pk_value in enumerate(ids)}
+        return sorted(rows, key=lambda row: position[getattr(row, pk_name)])
+
+    def _ids_query(self, request: Request) -> Select[Any] | None:
+        """The list's ids with the list's own conditions, or None when the list reads more
+        than its own table (its rows are then read as starlette-admin reads them)."""
+        if isinstance(self._pk_column, tuple):
+            return None
+        ids = self.get_list_query(request).with_only_columns(self._pk_column).order_by(None)
+        return ids if ids.get_final_froms() == [self.model.__table__] else None
 
     async def count(
         self, request: Request, q: str | None = None, filters: FilterGroup | None = None
     ) -> int:
-        return await super().count(request, q[:LONGEST_SEARCH] if q else q, filters)
+        """A list page counts its rows up to `count_cap`, then knows only that there are
+        more (what it shows: "more than 10,000"); an export and the rest count every row.
+        A page that is the list's last knows the total without counting."""
+        q = q[:LONGEST_SEARCH] if q else q
+        cap = self._cap(request)
+        matching = self._ids_query(request)
+        if cap is None or matching is None:
+            total = await super().count(request, q, filters)
+            request.state.list_count = ListCount(total)
+            return total
+        known = self._known_count(request, q, filters, cap)
+        if known is None:
+            # A page past the end counts as far as it is deep: how many pages there are.
+            window = getattr(request.state, "list_window", None)
+            cap = max(cap, window.skip if isinstance(window, _Window) else 0)
+            matching = await self._apply_search_and_filters(request, matching, q, filters)
+            session = request.state.session
+            capped = select(self._capped_count(matching, cap))
+            total = (await anyio.to_thread.run_sync(session.execute, capped)).scalar_one()
+            known = ListCount(total) if total <= cap else ListCount(cap, exact=False)
+        request.state.list_count = known
+        # starlette-admin's pages and pickers see one row more than is known: a next page.
+        return known.total if known.exact else known.total + 1
+
+    def _cap(self, request: Request) -> int | None:
+        """The count cap of this request: list pages and pickers only, not exports."""
+        if getattr(request.state, "action", None) not in CAPPED_ACTIONS:
+            return None
+        return self.count_cap
+
+    @staticmethod
+    def _capped_count(matching: Select[Any], cap: int) -> Any:
+        """How many rows match, counted up to one past `cap` (then: more than `cap`)."""
+        return (
+            select(func.count()).select_from(matching.limit(cap + 1).subquery()).scalar_subquery()
+        )
+
+    def _known_count(
+        self, request: Request, q: str | None, filters: Any, cap: int
+    ) -> ListCount | None:
+        window = getattr(request.state, "list_window", None)
+        if not isinstance(window, _Window) or (window.view, window.q, window.filters) != (
+            self.key,
+            q,
+            filters,
+        ):
+            return None
+        if window.counted is not None:
+            return ListCount(window.counted) if window.counted <= cap else ListCount(cap, False)
+        if not window.more and (window.shown or not window.skip):
+            return ListCount(window.skip + window.shown)  # the last page: the total
+        if window.more and window.skip + window.shown >= cap:
+            return ListCount(window.skip + window.shown, exact=False)  # deep: more than here
+        return None
 
     async def _checked(self, request: Request, data: dict[str, Any], pk: Any = None) -> None:
         """Refuse values the database cannot hold, before they reach it."""
@@ -163,6 +301,14 @@ class SportelloModelView(ModelView):
     def get_search_query(self, request: Request, term: str) -> Any:
         """The list search, with `%` and `_` taken as the characters typed."""
         return any_field_contains(self.model, self.get_fields_list(request), term)
+
+    async def build_full_text_search_query(self, request: Request, term: str, model: Any) -> Any:
+        """A list with search keys matches the start of one of them, on its index (see
+        views/search.py); other lists search with `get_search_query`."""
+        keys = self.search_keys if self.search_keys is not None else search_keys_for(self.model)
+        if keys:
+            return keys_start_with(keys, term)
+        return self.get_search_query(request, term)
 
     def get_filter_registry(self) -> FilterRegistry:
         """starlette-admin's list filters; the text ones take `%` and `_` literally."""
