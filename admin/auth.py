@@ -7,6 +7,7 @@ session checks therefore use a session of their own and commit it themselves.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from typing import Any
 
@@ -21,10 +22,12 @@ from starlette_admin.helpers import index_url, safe_redirect_url
 
 from actions import sessions
 from actions.context import Actor
+from admin import db as units
 from admin.i18n import set_locale
 from models import Operator, Role
 
 COOKIE = "sportello_session"
+log = logging.getLogger("sportello.auth")
 
 
 class OperatorUser(AdminUser):
@@ -95,7 +98,7 @@ class OperatorAuthProvider(AuthProvider):
         return response
 
     def _login(self, username: str, password: str, where: sessions.Origin) -> tuple[Operator, str]:
-        with self.session_factory() as db:
+        with units.writing(), self.session_factory() as db:
             # A new session on every login: whatever the browser held before is ended.
             try:
                 operator, token = sessions.login(db, username, password, where)
@@ -113,7 +116,7 @@ class OperatorAuthProvider(AuthProvider):
         return response
 
     def _logout(self, token: str | None, where: sessions.Origin) -> None:
-        with self.session_factory() as db:
+        with units.writing(), self.session_factory() as db:
             sessions.logout(db, token, where)
             db.commit()
 
@@ -136,11 +139,28 @@ class OperatorAuthProvider(AuthProvider):
         return user
 
     def _resolve(self, token: str) -> OperatorUser | None:
-        with self.session_factory() as db:
+        """Read the session without waiting for any writer; write only when its activity is
+        due to be recorded (once a minute) or it has just expired."""
+        with units.reading(), self.session_factory() as db, db.no_autoflush:
             row = sessions.resolve(db, token)
             user = OperatorUser(row.operator) if row is not None else None
-            db.commit()
-            return user
+            due = bool(db.dirty)
+            db.rollback()
+        if due:
+            self._record_activity(token)
+        return user
+
+    def _record_activity(self, token: str) -> None:
+        """When the database is saturated the record waits for a later request: the session
+        just read stands, and its idle timeout is thirty times longer than this interval."""
+        try:
+            with units.writing(), self.session_factory() as db:
+                sessions.resolve(db, token)
+                db.commit()
+        except Exception as exc:
+            if not units.saturated(exc):
+                raise
+            log.warning("the session's activity was not recorded, the database is busy: %s", exc)
 
 
 def _static_prefix(request: Request) -> str:

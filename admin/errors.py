@@ -1,6 +1,7 @@
 """Error answers: a refused request gets a translated page (or an htmx fragment) saying what
 went wrong; an unforeseen failure is logged with its traceback and a request id, and the
-browser gets a friendly page naming that id, never the traceback."""
+browser gets a friendly page naming that id, never the traceback. A database too busy to
+answer in time gets 503 with Retry-After: try again in a few seconds."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 from starlette_admin.contrib.sqla import Admin
 
+from admin import db
 from admin.i18n import N_, _
 
 log = logging.getLogger("sportello.errors")
@@ -34,6 +36,10 @@ TAKEN = N_(
     "Someone saved the same value at the same moment. Nothing was saved: reload the page "
     "and try again."
 )
+BUSY = N_(
+    "The console is very busy right now and nothing was saved. Wait a few seconds and try again."
+)
+RETRY_AFTER_SECONDS = 5
 NO_ACTION = N_("Choose an action from the list.")
 OTHER = N_("This request could not be completed. Go back and try again.")
 UNEXPECTED = N_(
@@ -70,8 +76,23 @@ def page(request: Request, title: str, message: str, status_code: int) -> HTMLRe
     return HTMLResponse(html, status_code=status_code)
 
 
+def saturated(request: Request, exc: BaseException) -> HTMLResponse:
+    """The database stayed locked past the busy timeout, or no connection was free in time:
+    nothing was saved (the transaction is rolled back), and the operator may try again."""
+    log.warning("request %s: the database is saturated: %s", request_id(request), exc)
+    message = _(BUSY)
+    if _is_htmx(request):
+        response = fragment(message, 503)
+    else:
+        response = page(request, _("Busy"), message, 503)
+    response.headers["retry-after"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 async def unexpected(request: Request, exc: Exception) -> Response:
     """An unforeseen failure: the traceback goes to the log with the request id."""
+    if db.saturated(exc):
+        return saturated(request, exc)
     rid = request_id(request)
     if getattr(exc, "sportello_logged", False):  # the console's own handler logged it already
         return fragment(_(UNEXPECTED) % {"request_id": rid}, 500)

@@ -1,9 +1,11 @@
-"""Request context: request id, language negotiation, htmx-aware login redirects, headers;
+"""Request context: request id, language negotiation, htmx-aware login redirects, headers,
+whether the request's unit of work reads or writes, and a 503 when the database is saturated;
 the CSRF check bound to the login session."""
 
 from __future__ import annotations
 
 import hmac
+import logging
 import secrets
 import uuid
 from collections.abc import MutableMapping
@@ -17,9 +19,11 @@ from starlette.responses import HTMLResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette_admin.security.csrf import CSRFMiddleware
 
-from admin import csp
+from admin import csp, db, errors
 from admin.auth import COOKIE
 from admin.i18n import _, negotiate, set_locale
+
+log = logging.getLogger("sportello.errors")
 
 SECURITY_HEADERS = {
     "x-content-type-options": "nosniff",
@@ -48,9 +52,12 @@ class RequestContextMiddleware:
         nonce = state.setdefault("csp_nonce", csp.new_nonce())  # one for the mounted admin too
         csp.NONCE.set(nonce)
         settings = getattr(getattr(scope.get("app"), "state", None), "settings", None)
+        started = False
 
         async def send_wrapper(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 out = MutableHeaders(scope=message)
                 for name, value in SECURITY_HEADERS.items():
                     out.setdefault(name, value)
@@ -68,7 +75,18 @@ class RequestContextMiddleware:
                     out["hx-redirect"] = location
             await send(message)
 
-        await self.app(scope, receive, send_wrapper)
+        # A safe method reads: its transactions never wait for a writer (see admin.db).
+        with db.unit_for(scope["method"]):
+            try:
+                await self.app(scope, receive, send_wrapper)
+            except Exception as exc:
+                if not db.saturated(exc):
+                    raise
+                if started:  # the error page already answered 503
+                    log.warning("request %s: the database is saturated: %s", request_id, exc)
+                    return
+                response = errors.saturated(Request(scope, receive), exc)
+                await response(scope, receive, send_wrapper)
 
 
 class TranslatedCSRFMiddleware(CSRFMiddleware):

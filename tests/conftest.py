@@ -38,6 +38,7 @@ from admin.settings import Settings, load
 from models import Member, MemberState, Operator, Organization, Role
 
 PG_URL = os.environ.get("SPORTELLO_TEST_DATABASE_URL")
+os.environ.setdefault("SPORTELLO_STRICT_TRANSACTIONS", "1")  # a GET that writes undeclared fails
 PASSWORD = "correct horse battery staple"
 SECRET_KEY = "test-secret-key-" + "x" * 32
 

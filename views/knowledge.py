@@ -14,6 +14,7 @@ from starlette_admin.views import Link
 
 from actions import knowledge
 from actions.errors import Refused
+from admin import db
 from admin.auth import actor, has_role
 from admin.i18n import N_, current_locale, lazy_gettext
 from models import ArticleAudience, KnowledgeArticle, Role
@@ -94,7 +95,13 @@ def _values(request: Request) -> dict[str, str]:
 
 async def page(request: Request) -> Response:
     """Before a search, the form and the frequent searches; after one, its results and the
-    button that opens a ticket referring to it."""
+    button that opens a ticket referring to it. A search is logged (the frequent searches
+    count them), so that request writes."""
+    with db.writing() if "q" in request.query_params else db.reading():
+        return await _page(request)
+
+
+async def _page(request: Request) -> Response:
     if not has_role(request, Role.OPERATOR):
         return forbidden(request)
     values = _values(request)
