@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 import anyio.to_thread
 from babel.numbers import format_decimal
 from sqlalchemy import Select, func, select
+from sqlalchemy.orm import ColumnProperty
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette_admin import BaseField, EnumField, HasOne
@@ -155,12 +156,13 @@ class SportelloModelView(ModelView):
         if matching is None:
             return await super().find_all(request, skip, limit, q, sorts, filters)
         matching = await self._apply_search_and_filters(request, matching, q, filters)
-        ids_query = self.build_order_clauses(request, sorts or [], matching)
-        pk: Any = self._pk_column
         pk_name = str(self.pk_attr)
-        if not any(name == pk_name for name, _ in sorts or []):
-            last_descending = bool(sorts) and list(sorts or [])[-1][1] == "desc"
-            ids_query = ids_query.order_by(pk.desc() if last_descending else pk)
+        sorts = list(sorts or [])
+        if not any(name == pk_name for name, _ in sorts):
+            sorts.append((pk_name, "desc" if sorts and sorts[-1][1] == "desc" else "asc"))
+        ids_query = self._found_first(matching, sorts) if q else None
+        if ids_query is None:
+            ids_query = self.build_order_clauses(request, sorts, matching)
         ids_query = ids_query.offset(skip)
         if limit > 0:
             ids_query = ids_query.limit(limit + 1)  # one more: is there a next page?
@@ -217,6 +219,28 @@ class SportelloModelView(ModelView):
         request.state.list_count = known
         # starlette-admin's pages and pickers see one row more than is known: a next page.
         return known.total if known.exact else known.total + 1
+
+    def _found_first(self, matching: Select[Any], sorts: list[tuple[str, str]]) -> Any:
+        """A search's ids: the matching rows first (from the search's indexes), then sorted.
+        Left to itself, a database may walk the list's order index and test every row
+        against the search, which reads most of the table when the matches sort late
+        (PostgreSQL did, for "ros": 850,000 rows). None when a sort is not a column."""
+        columns: list[Any] = []
+        for name, _direction in sorts:
+            column = self.sortable_field_mapping.get(name, getattr(self.model, name, None))
+            if not isinstance(getattr(column, "property", None), ColumnProperty):
+                return None
+            columns.append(column)
+        found = (
+            matching.add_columns(*(c.label(f"sort_{i}") for i, c in enumerate(columns)))
+            .cte("found")
+            .prefix_with("MATERIALIZED")
+        )
+        order = [
+            found.c[f"sort_{i}"].desc() if direction == "desc" else found.c[f"sort_{i}"]
+            for i, (_, direction) in enumerate(sorts)
+        ]
+        return select(found.c[0]).order_by(*order)
 
     def _cap(self, request: Request) -> int | None:
         """The count cap of this request: list pages and pickers only, not exports."""

@@ -183,6 +183,29 @@ def test_the_search_pages_in_the_list_order_with_an_exact_small_total(
     assert _footer(first) == f"Showing 1 to {len(expected)} of {len(expected)} entries"
 
 
+@pytest.mark.parametrize("sort", [None, "email__desc", "id__asc"])
+def test_a_search_matching_many_pages_in_the_list_order(
+    client: TestClient,
+    personas: Personas,
+    session: Session,
+    many: list[Member],
+    capped: int,
+    sort: str | None,
+) -> None:
+    log_in(client, "olivia")
+    order = {
+        None: (Member.last_name, Member.first_name, Member.id),
+        "email__desc": (Member.email.desc(), Member.id.desc()),
+        "id__asc": (Member.id,),
+    }[sort]
+    expected = _in_order(session, *order)  # every tax code starts with RSSMRA
+    params = {"q": "rssmra", "page_size": 10} | ({"sort": sort} if sort else {})
+
+    shown = [_ids(_page(client, "members", page=p, **params)) for p in (1, 2, 3)]
+
+    assert shown == [expected[0:10], expected[10:20], expected[20:28]]
+
+
 @pytest.mark.parametrize(
     ("term", "who"),
     [
