@@ -36,6 +36,7 @@ from views import (
     knowledge,
     lookup,
     register,
+    rendering,
     reset_page,
     row_actions,
     ticket_open,
@@ -85,6 +86,7 @@ def build_app(
     )
     _translate_csrf_refusals(admin, settings)
     csp.install(admin.templates.env)
+    rendering.install(admin.templates.env, reload=rendering.reload_templates())
     views: list[SportelloModelView] = [
         MemberView(),
         ValidationQueueView(),
@@ -141,6 +143,7 @@ def build_app(
         lifespan=_lifespan(settings, engine, dispatch_every) if dispatcher else None,
     )
     admin.mount_to(app)
+    rendering.index_routes(app.router)
     admin.templates.env.globals["diagnose"] = diagnosis.findings
     admin.templates.env.globals["client_history"] = merge_clients.history_of
     admin.templates.env.globals["ticket_timeline"] = tickets.timeline_of

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 import anyio.to_thread
 from jinja2 import Environment
+from markupsafe import Markup
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -45,6 +46,32 @@ class RowAction:
 
     def shown(self, request: Request, row: dict[str, Any]) -> bool:
         return has_role(request, self.minimum_role) and self.available(row)
+
+
+ROW_ACTION_BUTTON = Markup(
+    '<a href="%(url)s" hx-get="%(url)s" hx-target="#action-panel" hx-swap="innerHTML"'
+    ' class="btn btn-sm btn-outline-primary" title="%(label)s" data-testid="%(testid)s-%(pk)s">'
+    '<i class="%(icon)s" aria-hidden="true"></i> %(label)s</a>'
+)
+
+
+def row_action_buttons(request: Request, view: Any, row: dict[str, Any], pk: Any) -> Markup:
+    """The htmx buttons of `view`'s row actions shown for `row` (templates/row-actions.html),
+    every value escaped: built here rather than in a template loop, as a list shows them on
+    every row."""
+    key = str(view.key)
+    return Markup("\n").join(
+        ROW_ACTION_BUTTON
+        % {
+            "url": action.url(request, key, pk),
+            "label": str(action.label),
+            "testid": action.testid,
+            "pk": pk,
+            "icon": action.icon,
+        }
+        for action in view.htmx_row_actions
+        if action.shown(request, row)
+    )
 
 
 class OperatorLink(Link):

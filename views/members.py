@@ -15,7 +15,6 @@ from starlette_admin import (
     DateField,
     DateTimeField,
     EmailField,
-    HasOne,
     IntegerField,
     StringField,
 )
@@ -35,6 +34,7 @@ from views.base import SportelloModelView, StateField, version_field
 from views.filters import relation_in
 from views.fragments import RowAction, call, db, done, list_row, refused, render
 from views.link_card import submit as link_card_submit
+from views.rendering import LinkedHasOne
 from views.search import contains
 
 
@@ -81,7 +81,7 @@ class MemberView(SportelloModelView):
         StringField("last_name", label=lazy_gettext("Last name")),
         EmailField("email", label=lazy_gettext("E-mail")),
         StringField("tax_code", label=lazy_gettext("Tax code")),
-        HasOne(
+        LinkedHasOne(
             "organization",
             key="organizations",
             label=lazy_gettext("Organisation"),
