@@ -109,8 +109,10 @@ def main() -> None:
         "--stock-repeat", type=int, default=3, help="requests per stock page (0: skip stock)"
     )
     parser.add_argument("--database-url", help="an empty PostgreSQL database (default: SQLite)")
+    parser.add_argument("--explain", action="store_true", help="print the plan of each page")
     args = parser.parse_args()
     compare(
+        plans=args.explain,
         label="audit events",
         url=args.database_url,
         rows=args.events,

@@ -28,6 +28,7 @@ import time
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -190,6 +191,27 @@ def measure(client: TestClient, engine: Engine, url: str, repeat: int) -> tuple[
     return statistics.median(timings), p95, len(seen) // repeat
 
 
+def explain(client: TestClient, engine: Engine, url: str) -> None:
+    """The plan of the statement that reads the page's ids (the first to name ORDER BY)."""
+    seen: list[tuple[str, Any]] = []
+
+    def keep(_conn: object, _cursor: object, statement: str, parameters: Any, *_: object) -> None:
+        seen.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", keep)
+    try:
+        client.get(url)
+    finally:
+        event.remove(engine, "before_cursor_execute", keep)
+    statement, parameters = next((s, p) for s, p in seen if "ORDER BY" in s)
+    prefix = "EXPLAIN QUERY PLAN " if engine.dialect.name == "sqlite" else "EXPLAIN "
+    with engine.connect() as conn:
+        rows = conn.exec_driver_sql(prefix + statement, parameters).all()
+    print(f"  plan of {url}:")
+    for row in rows:
+        print(f"      {row[-1]}")
+
+
 def login(client: TestClient, username: str = "bench") -> None:
     page = client.get("/admin/login")
     token = re.search(r'name="csrftoken" value="([^"]+)"', page.text)
@@ -217,6 +239,7 @@ def compare(
     page_urls: dict[str, str],
     repeat: int,
     stock_repeat: int,
+    plans: bool = False,
 ) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         database_url = url or f"sqlite:///{tmp}/bench.db"
@@ -257,6 +280,9 @@ def compare(
             "queries = SQL statements per page, sportello/stock (sportello's include the "
             "session check: 3 statements on SQLite)"
         )
+        if plans:
+            for path in page_urls.values():
+                explain(ours, engine, path)
         engine.dispose()
 
 
@@ -270,8 +296,10 @@ def main() -> None:
         "--stock-repeat", type=int, default=3, help="requests per stock page (0: skip stock)"
     )
     parser.add_argument("--database-url", help="an empty PostgreSQL database (default: SQLite)")
+    parser.add_argument("--explain", action="store_true", help="print the plan of each page")
     args = parser.parse_args()
     compare(
+        plans=args.explain,
         label="members",
         url=args.database_url,
         rows=args.members,

@@ -92,6 +92,7 @@ def test_past_the_cap_the_list_says_more_than_and_offers_no_last_page(
     assert first.select_one('[data-testid="list-total"][data-exact="false"]') is not None
     assert not _next_disabled(first)
     assert "Last" not in [a.get_text(strip=True) for a in first.select("a.page-link")]
+    assert "#select-all-matching-link { display: none; }" in str(first)  # no "all 16 rows"
 
 
 def test_within_the_cap_and_on_the_last_page_the_total_is_exact(
