@@ -6,7 +6,8 @@ out once per process.
 - A URL is built from the route found the first time a name is asked for with those
   parameter names: starlette tries every route in turn, and each one that does not match
   raises and catches an exception (a list page asks for hundreds of URLs).
-- The URL of a static file is worked out once for each address the console is reached at.
+- The URL of a static file is worked out once for each address the console is reached at;
+  a record's page URL in a template has its query written once.
 - A related record in a list row is serialized as what the row shows of it: its name and
   key (`LinkedHasOne`).
 - Loaded templates are kept in a plain dict (Jinja's default LRU cache reorders a list on
@@ -20,15 +21,18 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from collections import ChainMap
 from collections.abc import Callable, KeysView, MutableMapping, Sequence
 from typing import Any, cast
+from urllib.parse import urlencode
 
 from jinja2 import Environment
 from starlette.datastructures import URLPath
 from starlette.requests import Request
 from starlette.routing import BaseRoute, Mount, Route, Router, replace_params
-from starlette_admin import HasOne
+from starlette_admin import HasOne, helpers
+from starlette_admin.helpers import _carry_origin as carry_origin
 from starlette_admin.types import RequestAction
 
 from views.fragments import row_action_buttons
@@ -90,11 +94,43 @@ def remembered_static_url(static_url: Callable[..., str]) -> Callable[..., str]:
     return url
 
 
+# A URL made only of these characters reads back unchanged (urllib drops or moves others).
+PLAIN_URL = re.compile(r"[A-Za-z0-9._~:/@!$&'()*+,;=%-]+")
+
+
+def record_page_url(action: str, original: Callable[..., str]) -> Callable[..., str]:
+    """starlette-admin's `detail_url`/`edit_url(request, key, pk)` (`action` is "detail" or
+    "edit"): the same address, with its query (`pk`, and `_origin` when there is one) written
+    once instead of parsed and written again for each parameter."""
+
+    def url(request: Request, key: str, pk: Any) -> str:
+        base = str(request.url_for(f"{request.app.state.ROUTE_NAME}:{action}", key=key))
+        if not PLAIN_URL.fullmatch(base):
+            return original(request, key, pk)
+        query = [("pk", str(pk))]
+        origin = carry_origin(request)
+        if origin:
+            query.append(("_origin", origin))
+        return f"{base}?{urlencode(query)}"
+
+    return url
+
+
+# starlette-admin's `detail_url` and `edit_url`, as `record_page_url` writes them (templates
+# and the View/Edit row actions).
+RECORD_PAGE = {
+    action: record_page_url(action, getattr(helpers, f"{action}_url"))
+    for action in ("detail", "edit")
+}
+
+
 def install(env: Environment, *, reload: bool = False) -> None:
     """Set up `env` for serving: no reload checks (unless `reload`), cheap globals."""
     env.auto_reload = reload
     env.globals["row_action_buttons"] = row_action_buttons
     env.globals["static_url"] = remembered_static_url(cast(Any, env.globals["static_url"]))
+    env.globals["detail_url"] = RECORD_PAGE["detail"]
+    env.globals["edit_url"] = RECORD_PAGE["edit"]
 
     def make_globals(d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
         return TemplateGlobals({} if d is None else d, env.globals)

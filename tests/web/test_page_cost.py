@@ -1,6 +1,6 @@
 """What a page does not redo on every request: the URL of every named route comes from the
-route found once, and is the URL starlette itself builds; a static file's URL is the one
-starlette-admin builds, at every address; templates are not checked for changes unless
+route found once, and is the URL starlette itself builds; a static file's or a record page's
+URL is the one starlette-admin builds, at every address; templates are not checked for changes unless
 asked."""
 
 from __future__ import annotations
@@ -13,8 +13,14 @@ import pytest
 from starlette.requests import Request
 from starlette.routing import BaseRoute, Mount, NoMatchFound, Route, Router
 from starlette_admin import helpers
+from starlette_admin.types import RequestAction
 
-from views.rendering import RouteIndex, reload_templates, remembered_static_url
+from views.rendering import (
+    RouteIndex,
+    record_page_url,
+    reload_templates,
+    remembered_static_url,
+)
 
 
 def named_routes(routes: Sequence[BaseRoute], prefix: str = "") -> Iterator[tuple[str, set[str]]]:
@@ -91,7 +97,7 @@ def test_templates_are_checked_for_changes_only_when_asked(app: Any) -> None:
     assert reload_templates({}) is False
 
 
-def request_at(app: Any, base: str) -> Request:
+def request_at(app: Any, base: str, query: bytes = b"") -> Request:
     parts = urlsplit(base)
     return Request(
         {
@@ -101,7 +107,7 @@ def request_at(app: Any, base: str) -> Request:
             "server": (parts.hostname, parts.port),
             "path": "/admin/members/list",
             "root_path": "",
-            "query_string": b"",
+            "query_string": query,
             "headers": [(b"host", parts.netloc.encode())],
             "app": app.state.admin.app,
             "router": app.router,
@@ -121,3 +127,19 @@ def test_a_static_files_url_is_the_one_starlette_admin_builds_at_each_address(ap
     assert remembered(request_at(app, "http://testserver"), "x.css", ["unhashable"]) == (
         helpers.static_url(request_at(app, "http://testserver"), "x.css", ["unhashable"])
     )
+
+
+@pytest.mark.parametrize("action", ["detail", "edit"])
+def test_a_records_page_url_is_the_one_starlette_admin_builds(app: Any, action: str) -> None:
+    original = getattr(helpers, f"{action}_url")
+    fast = record_page_url(action, original)
+    for query in (b"", b"page=2&sort=name__asc", b"_origin=%2Fadmin%2Fmembers%2Flist%3Fq%3Da+b"):
+        for request_action in (RequestAction.LIST, RequestAction.DETAIL, RequestAction.EDIT):
+            for override in (None, "/admin/members/list?page=3"):
+                request = request_at(app, "https://desk.example.org:8443", query)
+                request.state.action = request_action
+                if override:
+                    request.state.origin_override = override
+                for key in ("members", "organizations"):
+                    for pk in (7, "12", "a b", "x&y=z", "é/%", ""):
+                        assert fast(request, key, pk) == original(request, key, pk)
