@@ -36,6 +36,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
+from admin.settings import Settings
+
 STRICT_ENV = "SPORTELLO_STRICT_TRANSACTIONS"
 BUSY_TIMEOUT = 5.0  # seconds a writer waits for SQLite's write lock
 POOL_TIMEOUT = 5.0  # seconds a request waits for a free connection
@@ -87,6 +89,15 @@ def make_engine(
     if strict and immediate:
         _postgresql_strict(engine)
     return engine
+
+
+def engine_for(settings: Settings) -> Engine:
+    """The console's engine, with the busy timeout and pool size its settings ask for."""
+    return make_engine(
+        settings.database_url,
+        busy_timeout=settings.database_busy_timeout,
+        pool_size=settings.database_pool_size,
+    )
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

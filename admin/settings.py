@@ -10,6 +10,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from sqlalchemy.engine import make_url
@@ -31,6 +32,9 @@ CHART_CDN_INTEGRITY = "sha384-jb8JQMbMoBUzgWatfe6COACi2ljcDdZQ2OxczGA3bGNeWe+6DC
 CHART_LOCAL_URL = "/static/vendor/chart.umd.min.js"
 
 
+N = TypeVar("N", int, float)
+
+
 class SettingsError(Exception):
     """A setting is missing or malformed; the message names it."""
 
@@ -45,6 +49,10 @@ class Settings:
     base_url: str
     chart_url: str
     demo: bool
+    # How long a writer waits for SQLite's write lock, and how many connections a process
+    # keeps (None: the backend's default, see admin.db); past them a request answers 503.
+    database_busy_timeout: float = 5.0
+    database_pool_size: int | None = None
 
     @property
     def htmx_integrity(self) -> str | None:
@@ -71,7 +79,22 @@ def load(env: Mapping[str, str] | None = None, *, demo: bool = False) -> Setting
         base_url=_url(env, "BASE_URL", "http://127.0.0.1:8000", ("http", "https")).rstrip("/"),
         chart_url=env.get("CHART_URL", CHART_CDN_URL),
         demo=demo,
+        database_busy_timeout=_positive(env, "DATABASE_BUSY_TIMEOUT", float, None) or 5.0,
+        database_pool_size=_positive(env, "DATABASE_POOL_SIZE", int, None),
     )
+
+
+def _positive(env: Mapping[str, str], name: str, kind: type[N], default: N | None) -> N | None:
+    value = env.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = kind(value)
+    except ValueError:
+        number = kind(0)
+    if number <= 0:
+        raise SettingsError(f"{name} must be a positive {kind.__name__}, got {value!r}")
+    return number
 
 
 def _flag(env: Mapping[str, str], name: str) -> bool:

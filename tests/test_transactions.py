@@ -277,3 +277,15 @@ def test_a_busy_lock_and_a_full_pool_count_as_saturated_and_nothing_else_does() 
         wrapped(sqlite3.OperationalError("attempt to write a readonly database"))
     )
     assert not db.saturated(ValueError("database is locked"))
+
+
+def test_the_busy_timeout_and_the_pool_size_come_from_the_settings(database_url: str) -> None:
+    settings = settings_for(database_url, DATABASE_BUSY_TIMEOUT="0.3", DATABASE_POOL_SIZE="7")
+    engine = db.engine_for(settings)
+    try:
+        with engine.connect() as conn:
+            if conn.dialect.name == "sqlite":
+                assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 300
+        assert engine.pool.size() == 7  # type: ignore[attr-defined]
+    finally:
+        engine.dispose()
