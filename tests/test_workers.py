@@ -9,6 +9,7 @@ file on a local disk are allowed: WAL lets them read at once, writers take turns
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 import re
 import sqlite3
@@ -312,7 +313,9 @@ def test_200_concurrent_actions_on_both_keep_one_audit_chain_and_send_each_mail_
             return await asyncio.gather(*(resend(n) for n in range(ACTIONS)))
 
     busy: list[int] = []
-    answers = asyncio.run(send_all())
+    # In its own thread: after a browser scenario, Playwright's event loop runs in this one.
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:
+        answers = thread.submit(lambda: asyncio.run(send_all())).result()
 
     print(f"answers 503 then retried: {len(busy)}")
     assert Counter(status for status, _ in answers) == {200: ACTIONS}
