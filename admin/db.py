@@ -71,24 +71,27 @@ def make_engine(
     `busy_timeout` is in seconds; `pool_size` overrides the backend's default."""
     strict = _strict_from_env() if strict is None else strict
     parsed = make_url(url)
-    kwargs.setdefault("pool_timeout", POOL_TIMEOUT)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database not in (None, "", ":memory:"):
-            kwargs.setdefault("pool_size", pool_size or SQLITE_POOL_SIZE)
-            kwargs.setdefault("max_overflow", SQLITE_MAX_OVERFLOW)
-        else:
-            kwargs.pop("pool_timeout")
+            _size_pool(kwargs, pool_size or SQLITE_POOL_SIZE, SQLITE_MAX_OVERFLOW)
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": busy_timeout}, **kwargs
         )
         _sqlite_transactions(engine, immediate, strict, busy_timeout)
         return engine
-    kwargs.setdefault("pool_size", pool_size or POSTGRESQL_POOL_SIZE)
-    kwargs.setdefault("max_overflow", POSTGRESQL_MAX_OVERFLOW)
+    _size_pool(kwargs, pool_size or POSTGRESQL_POOL_SIZE, POSTGRESQL_MAX_OVERFLOW)
     engine = create_engine(url, pool_pre_ping=True, **kwargs)
     if strict and immediate:
         _postgresql_strict(engine)
     return engine
+
+
+def _size_pool(kwargs: dict[str, Any], size: int, overflow: int) -> None:
+    """The queue pool's size and patience, unless the caller chose a pool class of its own."""
+    if "poolclass" not in kwargs:
+        kwargs.setdefault("pool_size", size)
+        kwargs.setdefault("max_overflow", overflow)
+        kwargs.setdefault("pool_timeout", POOL_TIMEOUT)
 
 
 def engine_for(settings: Settings) -> Engine:
