@@ -9,7 +9,7 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette_admin import DateTimeField, EmailField, HasOne, IntegerField, StringField
+from starlette_admin import DateTimeField, EmailField, IntegerField, StringField
 
 from actions.account_links import resend_activation, reset_secret
 from actions.account_state import (
@@ -29,6 +29,7 @@ from models import AccountState, LoginAccount, Organization
 from views.base import SportelloModelView, StateField
 from views.filters import relation_in
 from views.fragments import RowAction, call, done, list_row, refused, render
+from views.rendering import LinkedHasOne
 
 STATE_LABELS = {
     "pending_activation": N_("waiting for activation"),
@@ -77,8 +78,8 @@ class LoginAccountView(SportelloModelView):
         IntegerField("id", label=lazy_gettext("No.")),
         StringField("username", label=lazy_gettext("Username")),
         EmailField("login_email", label=lazy_gettext("Login e-mail")),
-        HasOne("member", key="members", label=lazy_gettext("Member")),
-        HasOne(
+        LinkedHasOne("member", key="members", label=lazy_gettext("Member")),
+        LinkedHasOne(
             "organization",
             key="organizations",
             label=lazy_gettext("Organisation"),
