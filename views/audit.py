@@ -59,3 +59,6 @@ class AuditView(SportelloModelView):
     ]
     sortable_fields = ["seq", "at", "operator_username", "action", "entity_type"]
     fields_default_sort = [("seq", True)]
+    # An operator or an action is found all along the trail: its latest events are among the
+    # latest 20,000, read in order from the trail's index.
+    search_probe = 20_000

@@ -110,6 +110,8 @@ class SportelloModelView(ModelView):
     # What the list search matches the start of; None: the model's keys (views/search.py),
     # and where it has none, every searchable text field contains what was typed.
     search_keys: ClassVar[list[SearchKey] | None] = None
+    # A search first looks for its page among this many rows at the top of the list (0: no).
+    search_probe: ClassVar[int] = 0
 
     def __init__(self) -> None:
         if self.edit_role is not None and not any(isinstance(f, VersionField) for f in self.fields):
@@ -152,26 +154,39 @@ class SportelloModelView(ModelView):
         A page within the cap also brings its list's capped count, in the same statement."""
         skip = min(max(skip, 0), LAST_PAGE * 100)
         q = q[:LONGEST_SEARCH] if q else q
-        matching = self._ids_query(request)
-        if matching is None:
+        base = self._ids_query(request)
+        if base is None:
             return await super().find_all(request, skip, limit, q, sorts, filters)
-        matching = await self._apply_search_and_filters(request, matching, q, filters)
+        matching = await self._apply_search_and_filters(request, base, q, filters)
         pk_name = str(self.pk_attr)
         sorts = list(sorts or [])
         if not any(name == pk_name for name, _ in sorts):
             sorts.append((pk_name, "desc" if sorts and sorts[-1][1] == "desc" else "asc"))
-        ids_query = self._found_first(matching, sorts) if q else None
-        if ids_query is None:
-            ids_query = self.build_order_clauses(request, sorts, matching)
-        ids_query = ids_query.offset(skip)
-        if limit > 0:
-            ids_query = ids_query.limit(limit + 1)  # one more: is there a next page?
         cap = self._cap(request)
         counting = cap is not None and limit > 0 and skip + limit < cap
-        if counting:
-            ids_query = ids_query.add_columns(self._capped_count(matching, cap or 0))
+
+        def paged(query: Any) -> Any:
+            query = query.offset(skip)
+            if limit > 0:
+                query = query.limit(limit + 1)  # one more: is there a next page?
+            if counting:
+                query = query.add_columns(self._capped_count(matching, cap or 0))
+            return query
+
         session = request.state.session
-        found = (await anyio.to_thread.run_sync(session.execute, ids_query)).all()
+        found: Sequence[Any] = []
+        probe = None
+        if q and self.search_probe and limit > 0:
+            unsearched = await self._apply_search_and_filters(request, base, None, filters)
+            searched = await self.build_full_text_search_query(request, q, self.model)
+            probe = self._probe(request, unsearched, searched, sorts)
+        if probe is not None:
+            found = (await anyio.to_thread.run_sync(session.execute, paged(probe))).all()
+        if len(found) <= limit:  # no probe, or it saw too few rows that match
+            ids_query = self._found_first(matching, sorts) if q else None
+            if ids_query is None:
+                ids_query = self.build_order_clauses(request, sorts, matching)
+            found = (await anyio.to_thread.run_sync(session.execute, paged(ids_query))).all()
         ids = [row[0] for row in found]
         more = limit > 0 and len(ids) > limit
         ids = ids[:limit] if limit > 0 else ids
@@ -220,17 +235,48 @@ class SportelloModelView(ModelView):
         # starlette-admin's pages and pickers see one row more than is known: a next page.
         return known.total if known.exact else known.total + 1
 
-    def _found_first(self, matching: Select[Any], sorts: list[tuple[str, str]]) -> Any:
-        """A search's ids: the matching rows first (from the search's indexes), then sorted.
-        Left to itself, a database may walk the list's order index and test every row
-        against the search, which reads most of the table when the matches sort late
-        (PostgreSQL did, for "ros": 850,000 rows). None when a sort is not a column."""
+    def _sort_columns(self, sorts: list[tuple[str, str]]) -> list[Any] | None:
         columns: list[Any] = []
         for name, _direction in sorts:
             column = self.sortable_field_mapping.get(name, getattr(self.model, name, None))
             if not isinstance(getattr(column, "property", None), ColumnProperty):
                 return None
             columns.append(column)
+        return columns
+
+    def _probe(
+        self, request: Request, unsearched: Select[Any], searched: Any, sorts: list[tuple[str, str]]
+    ) -> Any:
+        """A search's ids among the first `search_probe` rows of the list, in its order:
+        enough when what is searched for is common all along the list (an operator, an
+        action in the audit trail). The rows are read in order from the list's index; a page
+        the probe cannot fill is searched again, matches first."""
+        columns = self._sort_columns(sorts)
+        if columns is None:
+            return None
+        labelled = [c.label(f"sort_{i}") for i, c in enumerate(columns)]
+        recent = (
+            self.build_order_clauses(
+                request, sorts, unsearched.add_columns(*labelled, searched.label("hit"))
+            )
+            .limit(self.search_probe)
+            .cte("recent")
+            .prefix_with("MATERIALIZED")
+        )
+        order = [
+            recent.c[f"sort_{i}"].desc() if direction == "desc" else recent.c[f"sort_{i}"]
+            for i, (_, direction) in enumerate(sorts)
+        ]
+        return select(recent.c[0]).where(recent.c.hit).order_by(*order)
+
+    def _found_first(self, matching: Select[Any], sorts: list[tuple[str, str]]) -> Any:
+        """A search's ids: the matching rows first (from the search's indexes), then sorted.
+        Left to itself, a database may walk the list's order index and test every row
+        against the search, which reads most of the table when the matches sort late
+        (PostgreSQL did, for "ros": 850,000 rows). None when a sort is not a column."""
+        columns = self._sort_columns(sorts)
+        if columns is None:
+            return None
         found = (
             matching.add_columns(*(c.label(f"sort_{i}") for i, c in enumerate(columns)))
             .cte("found")

@@ -23,6 +23,7 @@ from models import (
     Ticket,
 )
 from tests.conftest import Personas, log_in
+from views.audit import AuditView
 from views.base import SportelloModelView
 from views.search import keys_start_with, search_keys_for
 
@@ -296,6 +297,41 @@ def test_the_audit_trail_pages_latest_first_at_any_depth(
 
     assert shown == [expected[0:10], expected[10:20], expected[20:30]]
     assert _footer(_page(client, "audit", page=2, page_size=10)).endswith("of more than 20 entries")
+
+
+@pytest.mark.parametrize("probe", [4, 1000])  # the page found by the probe, or not
+def test_an_audit_search_pages_latest_first_whether_the_probe_finds_the_page_or_not(
+    client: TestClient,
+    personas: Personas,
+    session: Session,
+    capped: int,
+    monkeypatch: pytest.MonkeyPatch,
+    probe: int,
+) -> None:
+    monkeypatch.setattr(AuditView, "search_probe", probe)
+    session.add_all(
+        AuditEvent(
+            seq=1000 - i,
+            action=("member.validate", "ticket.close", "member.validate")[i % 3],
+            outcome=Outcome.SUCCESS,
+            prev_hash="0" * 64,
+            hash="1" * 64,
+        )
+        for i in range(40)
+    )
+    session.commit()
+    log_in(client, "sam")
+    expected = list(
+        session.scalars(
+            select(AuditEvent.id)
+            .where(AuditEvent.action == "member.validate")
+            .order_by(AuditEvent.seq.desc(), AuditEvent.id.desc())
+        )
+    )
+
+    shown = [_ids(_page(client, "audit", q="member.val", page=p, page_size=10)) for p in (1, 2, 3)]
+
+    assert shown == [expected[0:10], expected[10:20], expected[20:30]]
 
 
 # --- the plans -----------------------------------------------------------------------------
