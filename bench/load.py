@@ -360,9 +360,8 @@ class Operator:
         except httpx.TimeoutException:
             self.recorder.add(kind, started, time.perf_counter() - started, "timeout")
             return None
-        except (httpx.TransportError, OSError) as error:
-            outcome = "connection" if not isinstance(error, httpx.TimeoutException) else "timeout"
-            self.recorder.add(kind, started, time.perf_counter() - started, outcome)
+        except (httpx.TransportError, OSError):  # refused, reset, closed mid-answer
+            self.recorder.add(kind, started, time.perf_counter() - started, "connection")
             return None
         latency = time.perf_counter() - started
         outcome = classify(response)
@@ -580,7 +579,9 @@ async def log_in_all(operators: list[Operator], password: str, at_once: int = 4)
                 return await operator.log_in(password)
             except Abort as abort:
                 refused.append(abort)
-                return math.nan
+            except httpx.HTTPError as error:
+                refused.append(Abort(f"{operator.name} could not log in: {error!r}"))
+            return math.nan
 
     latencies = list(await asyncio.gather(*(one(op) for op in operators)))
     if refused:
@@ -1036,6 +1037,9 @@ def main() -> int:
                         log.unlink(missing_ok=True)
     except Abort as abort:
         print(f"load: {abort}", file=sys.stderr)
+        return 2
+    except httpx.HTTPError as error:  # the server stopped answering outside a timed request
+        print(f"load: {error!r}", file=sys.stderr)
         return 2
     verdict(args, measured.steps, scan)
     if args.json:
