@@ -24,7 +24,7 @@ from starlette_admin.security.csrf import CSRFMiddleware
 from actions import diagnosis, merge_clients, outbox, tickets
 from admin import csp, errors, i18n
 from admin.auth import OperatorAuthProvider
-from admin.db import make_engine, make_sessionmaker
+from admin.db import engine_for, make_sessionmaker
 from admin.middleware import RequestContextMiddleware, TranslatedCSRFMiddleware
 from admin.settings import ROOT, Settings
 from views import (
@@ -69,7 +69,7 @@ def build_app(
     dispatch_every: float = DISPATCH_EVERY_SECONDS,
 ) -> Starlette:
     i18n.install()
-    engine = engine or make_engine(settings.database_url)
+    engine = engine or engine_for(settings)
     session_factory = make_sessionmaker(engine)
     admin = Admin(
         session_factory,

@@ -74,7 +74,7 @@ def test_find_merge_undo_merge_again_and_delete(page: Page, console: Console) ->
     expect(page.get_by_test_id("no-duplicates")).to_be_visible()  # a merged client is no duplicate
 
     # Undo, from the source's page: its event comes back.
-    page.goto(f"{console.url}/admin/clients/list?q={tag}")
+    page.goto(f"{console.url}/admin/clients/list?q={source}")  # the search reads starts
     page.locator(f"tr:has-text('{source}') a[href*='/detail']").first.click()
     expect(page.get_by_test_id("no-events")).to_be_visible()
     page.locator("[data-testid^=undo-merge-]").click()
@@ -103,7 +103,7 @@ def test_find_merge_undo_merge_again_and_delete(page: Page, console: Console) ->
     expect(page.locator(FLASH).first).to_contain_text(f"{source} is deleted")
     assert "/admin/clients/list" in page.url
 
-    page.goto(f"{console.url}/admin/clients/list?q={tag}")
+    page.goto(f"{console.url}/admin/clients/list?q={target}")
     page.locator(f"tr:has-text('{target}') a[href*='/detail']").first.click()
     assert _events(page) == 3
     expect(page.get_by_test_id("client-merge")).to_have_count(2)
