@@ -12,6 +12,7 @@ from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
+import views.base
 from models import (
     Appointment,
     AuditEvent,
@@ -299,7 +300,9 @@ def test_the_audit_trail_pages_latest_first_at_any_depth(
     assert _footer(_page(client, "audit", page=2, page_size=10)).endswith("of more than 20 entries")
 
 
-@pytest.mark.parametrize("probe", [4, 1000])  # the page found by the probe, or not
+# (rows probed, probed rows per row of the page): no probe; a probe too short (8 events of
+# 12 match, 11 are needed), searched again matches first; a probe that holds the 3 pages.
+@pytest.mark.parametrize(("probe", "per_row"), [(4, 50), (12, 1), (5000, 50)])
 def test_an_audit_search_pages_latest_first_whether_the_probe_finds_the_page_or_not(
     client: TestClient,
     personas: Personas,
@@ -307,8 +310,10 @@ def test_an_audit_search_pages_latest_first_whether_the_probe_finds_the_page_or_
     capped: int,
     monkeypatch: pytest.MonkeyPatch,
     probe: int,
+    per_row: int,
 ) -> None:
     monkeypatch.setattr(AuditView, "search_probe", probe)
+    monkeypatch.setattr(views.base, "PROBED_PER_PAGE_ROW", per_row)
     session.add_all(
         AuditEvent(
             seq=1000 - i,
