@@ -10,6 +10,8 @@ out once per process.
   a record's page URL in a template has its query written once.
 - A related record in a list row is serialized as what the row shows of it: its name and
   key (`LinkedHasOne`).
+- The side menu of a signed-in operator is rendered once per language, address, entries the
+  operator may open and entry open now.
 - Loaded templates are kept in a plain dict (Jinja's default LRU cache reorders a list on
   every `include`, several per cell of a list).
 - A template's globals answer "which names do you have" without walking the chain of
@@ -28,11 +30,13 @@ from typing import Any, cast
 from urllib.parse import urlencode
 
 from jinja2 import Environment
+from markupsafe import Markup
 from starlette.datastructures import URLPath
 from starlette.requests import Request
 from starlette.routing import BaseRoute, Mount, Route, Router, replace_params
-from starlette_admin import HasOne, helpers
+from starlette_admin import DropDown, HasOne, helpers
 from starlette_admin.helpers import _carry_origin as carry_origin
+from starlette_admin.i18n import get_locale
 from starlette_admin.types import RequestAction
 
 from views.fragments import row_action_buttons
@@ -116,6 +120,38 @@ def record_page_url(action: str, original: Callable[..., str]) -> Callable[..., 
     return url
 
 
+MENUS_KEPT = 512
+
+
+def remembered_menu() -> Callable[..., Markup]:
+    """starlette-admin's side menu (its layout's block `sidebar_menu`), for an operator who is
+    signed in, rendered once for each language, address, set of entries the operator may open
+    and entry open now: what the block reads. A menu with a drop-down, or for nobody signed in
+    (it then holds the request's CSRF token), is rendered every time."""
+    known: dict[tuple[Any, ...], Markup] = {}
+
+    def menu(
+        request: Request, signed_in: Any, views: Sequence[Any], render: Callable[[], Markup]
+    ) -> Markup:
+        if signed_in is None or any(isinstance(view, DropDown) for view in views):
+            return render()
+        key = (
+            get_locale(),
+            str(request.base_url),
+            tuple(view.is_accessible(request) for view in views),
+            tuple(view.is_active(request) for view in views),
+        )
+        try:
+            return known[key]
+        except KeyError:
+            html = render()
+        if len(known) < MENUS_KEPT:
+            known[key] = html
+        return html
+
+    return menu
+
+
 # starlette-admin's `detail_url` and `edit_url`, as `record_page_url` writes them (templates
 # and the View/Edit row actions).
 RECORD_PAGE = {
@@ -129,6 +165,7 @@ def install(env: Environment, *, reload: bool = False) -> None:
     env.auto_reload = reload
     env.globals["row_action_buttons"] = row_action_buttons
     env.globals["static_url"] = remembered_static_url(cast(Any, env.globals["static_url"]))
+    env.globals["sidebar_menu"] = remembered_menu()
     env.globals["detail_url"] = RECORD_PAGE["detail"]
     env.globals["edit_url"] = RECORD_PAGE["edit"]
 

@@ -1,6 +1,7 @@
 """What a page does not redo on every request: the URL of every named route comes from the
 route found once, and is the URL starlette itself builds; a static file's or a record page's
-URL is the one starlette-admin builds, at every address; templates are not checked for changes unless
+URL is the one starlette-admin builds, at every address; the side menu is the one
+starlette-admin renders for each operator, language and page; templates are not checked for changes unless
 asked."""
 
 from __future__ import annotations
@@ -10,11 +11,16 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from bs4 import BeautifulSoup
+from sqlalchemy import Engine
 from starlette.requests import Request
 from starlette.routing import BaseRoute, Mount, NoMatchFound, Route, Router
+from starlette.testclient import TestClient
 from starlette_admin import helpers
 from starlette_admin.types import RequestAction
 
+from admin.app import build_app
+from tests.conftest import Personas, log_in, settings_for
 from views.rendering import (
     RouteIndex,
     record_page_url,
@@ -143,3 +149,31 @@ def test_a_records_page_url_is_the_one_starlette_admin_builds(app: Any, action: 
                 for key in ("members", "organizations"):
                     for pk in (7, "12", "a b", "x&y=z", "é/%", ""):
                         assert fast(request, key, pk) == original(request, key, pk)
+
+
+def test_the_side_menu_is_the_one_starlette_admin_renders_for_each_operator_and_page(
+    database_url: str, engine: Engine, personas: Personas
+) -> None:
+    remembered = build_app(settings_for(database_url), engine=engine)
+    rendered = build_app(settings_for(database_url), engine=engine)
+    rendered.state.templates.env.globals["sidebar_menu"] = lambda request, user, views, render: (
+        render()
+    )
+    pages = ["/admin/members/list", "/admin/organizations/list", "/admin/", "/admin/intake"]
+    pages += ["/admin/members/detail?pk=1", "/admin/audit/list", "/admin/lookup/go?q=zzzz"]
+
+    with TestClient(remembered) as fast, TestClient(rendered) as slow:
+        for who, language in (("olivia", "en"), ("ada", "it"), ("sam", "en"), ("olivia", "it")):
+            for client in (fast, slow):
+                client.cookies.clear()
+                log_in(client, who)
+                client.cookies.set("language", language)
+            for page in pages:
+                menus = [
+                    str(BeautifulSoup(c.get(page).text, "html.parser").select_one("#sidebar-menu"))
+                    for c in (fast, slow)
+                ]
+                assert menus[0] == menus[1], (who, language, page)
+                assert "nav-link" in menus[0], (who, page)
+    with TestClient(remembered) as anonymous:  # nobody signed in: no menu is kept
+        assert anonymous.get("/admin/login").status_code == 200
