@@ -184,7 +184,7 @@ class SportelloModelView(ModelView):
             probe = self._probe(request, unsearched, searched, sorts)
         if probe is not None:
             found = (await anyio.to_thread.run_sync(session.execute, paged(probe))).all()
-        if len(found) <= limit:  # no probe, or it saw too few rows that match
+        if probe is None or len(found) <= limit:  # no probe, or it saw too few that match
             ids_query = self._found_first(matching, sorts) if q else None
             if ids_query is None:
                 ids_query = self.build_order_clauses(request, sorts, matching)
