@@ -110,7 +110,9 @@ def serve(host: str, port: int, demo: bool, workers: int) -> None:
     # generated key in data/ that was just checked.
     if demo:
         os.environ["SPORTELLO_DEMO"] = "1"
-    uvicorn.run("main:app", factory=True, workers=workers, host=host, port=port, proxy_headers=True)
+    from admin.serving import serve_processes
+
+    serve_processes("main:app", workers=workers, host=host, port=port)
 
 
 @cli.command()
