@@ -22,7 +22,7 @@ from starlette_admin.i18n import I18nConfig
 from starlette_admin.security.csrf import CSRFMiddleware
 
 from actions import diagnosis, merge_clients, outbox, tickets
-from admin import csp, errors, i18n
+from admin import csp, errors, i18n, slots
 from admin.auth import OperatorAuthProvider
 from admin.db import engine_for, make_sessionmaker
 from admin.middleware import RequestContextMiddleware, TranslatedCSRFMiddleware
@@ -152,6 +152,7 @@ def build_app(
         state.settings = settings
         state.templates = admin.templates
         state.session_factory = session_factory
+        state.request_slots = slots.RequestSlots.for_engine(engine)
         state.views = views
     app.state.admin = admin
     errors.install(app, admin)

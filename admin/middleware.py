@@ -4,6 +4,7 @@ the CSRF check bound to the login session."""
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import logging
 import secrets
@@ -25,6 +26,7 @@ from admin.i18n import _, negotiate, set_locale
 
 log = logging.getLogger("sportello.errors")
 
+STATIC_PATHS = ("/static/", "/admin/statics/")
 SECURITY_HEADERS = {
     "x-content-type-options": "nosniff",
     "x-frame-options": "DENY",
@@ -51,7 +53,8 @@ class RequestContextMiddleware:
         is_htmx = headers.get("hx-request") == "true"
         nonce = state.setdefault("csp_nonce", csp.new_nonce())  # one for the mounted admin too
         csp.NONCE.set(nonce)
-        settings = getattr(getattr(scope.get("app"), "state", None), "settings", None)
+        app_state = getattr(scope.get("app"), "state", None)
+        settings = getattr(app_state, "settings", None)
         started = False
 
         async def send_wrapper(message: Message) -> None:
@@ -75,10 +78,19 @@ class RequestContextMiddleware:
                     out["hx-redirect"] = location
             await send(message)
 
+        # The outer application's context takes the request's turn; the admin's inside it
+        # finds it taken (see admin.slots). Static files need none.
+        slots = None if state.get("slot_held") else getattr(app_state, "request_slots", None)
+        if slots is not None and not scope["path"].startswith(STATIC_PATHS):
+            state["slot_held"] = True
+            turn: contextlib.AbstractAsyncContextManager[None] = slots.held()
+        else:
+            turn = contextlib.nullcontext()
         # A safe method reads: its transactions never wait for a writer (see admin.db).
         with db.unit_for(scope["method"]):
             try:
-                await self.app(scope, receive, send_wrapper)
+                async with turn:
+                    await self.app(scope, receive, send_wrapper)
             except Exception as exc:
                 if not db.saturated(exc):
                     raise
