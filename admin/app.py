@@ -202,6 +202,7 @@ def run_dispatcher(
     import socket
 
     from sqlalchemy.exc import OperationalError
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
 
     session_factory = make_sessionmaker(engine)
     transports = outbox.transports_from(settings.smtp_url, settings.mail_from)
@@ -213,6 +214,8 @@ def run_dispatcher(
             log.warning(
                 "outbox dispatch: the database refused (%s); again in %s s", exc.orig, every
             )
+        except PoolTimeout:  # every connection of the process is in use by requests
+            log.warning("outbox dispatch: no database connection free; again in %s s", every)
         except Exception:
             log.exception("outbox dispatch failed; retrying in %s s", every)
         stop.wait(every)

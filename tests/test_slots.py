@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import logging
+import threading
 from collections.abc import Coroutine
 from typing import Any
 
@@ -12,7 +14,9 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.pool import NullPool
 
 from admin import db
+from admin.app import run_dispatcher
 from admin.slots import RequestSlots
+from tests.conftest import settings_for
 
 
 def _run(coroutine: Coroutine[Any, Any, Any]) -> Any:
@@ -92,3 +96,30 @@ def test_when_no_turn_comes_a_page_answers_503_and_static_files_still_load(
     assert "<html" in page.text.lower()
     assert fragment.status_code == 503 and "<html" not in fragment.text.lower()
     assert static.status_code == 200
+
+
+def test_a_dispatcher_finding_every_connection_taken_says_so_in_one_line_and_goes_on(
+    database_url: str, caplog: Any
+) -> None:
+    engine = db.make_engine(database_url, pool_size=1, max_overflow=0, pool_timeout=0.1)
+    held = engine.connect()  # a request holds the process's only connection
+    stop = threading.Event()
+    worker = threading.Thread(
+        target=run_dispatcher, args=(settings_for(database_url), engine, stop, 0.05)
+    )
+    with caplog.at_level(logging.WARNING, logger="sportello"):
+        worker.start()
+        try:
+            for _ in range(200):
+                if any("no database connection free" in r.getMessage() for r in caplog.records):
+                    break
+                stop.wait(0.05)
+        finally:
+            stop.set()
+            worker.join(10)
+            held.close()
+            engine.dispose()
+    lines = [r for r in caplog.records if r.name == "sportello"]
+    assert any("no database connection free" in r.getMessage() for r in lines)
+    assert all(r.levelno == logging.WARNING and r.exc_info is None for r in lines)
+    assert not worker.is_alive()
