@@ -12,7 +12,6 @@ statements per page (see bench/member_list.py for the columns).
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import sys
 from pathlib import Path
@@ -20,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from member_list import PAGE_SIZE, PASSWORD, analyse, compare, numbers, padded, pick
+from member_list import PAGE_SIZE, PASSWORD, analyse, numbers, padded, pick, run_list_benchmark
 from sqlalchemy import Engine, bindparam, func, select, text
 
 from actions.context import Actor
@@ -100,28 +99,14 @@ def populate(engine: Engine, events: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--events", type=int, default=20_000)
-    parser.add_argument("--repeat", type=int, default=20)
-    parser.add_argument(
-        "--stock-repeat", type=int, default=3, help="requests per stock page (0: skip stock)"
-    )
-    parser.add_argument("--database-url", help="an empty PostgreSQL database (default: SQLite)")
-    parser.add_argument("--explain", action="store_true", help="print the plan of each page")
-    args = parser.parse_args()
-    compare(
-        plans=args.explain,
+    run_list_benchmark(
+        __doc__,
+        rows_option="events",
         label="audit events",
-        url=args.database_url,
-        rows=args.events,
         populate_with=populate,
         key="audit",
         stock_key="audit-event",
-        page_urls=pages(args.events),
-        repeat=args.repeat,
-        stock_repeat=args.stock_repeat,
+        pages=pages,
     )
 
 

@@ -286,11 +286,21 @@ def compare(
         engine.dispose()
 
 
-def main() -> None:
+def run_list_benchmark(
+    doc: str | None,
+    *,
+    rows_option: str,
+    label: str,
+    populate_with: Callable[[Engine, int], None],
+    key: str,
+    stock_key: str,
+    pages: Callable[[int], dict[str, str]],
+) -> None:
+    """The command line of a list benchmark: how many rows, how many requests per page."""
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        description=doc, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--members", type=int, default=20_000)
+    parser.add_argument(f"--{rows_option}", dest="rows", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument(
         "--stock-repeat", type=int, default=3, help="requests per stock page (0: skip stock)"
@@ -300,15 +310,27 @@ def main() -> None:
     args = parser.parse_args()
     compare(
         plans=args.explain,
-        label="members",
+        label=label,
         url=args.database_url,
-        rows=args.members,
+        rows=args.rows,
+        populate_with=populate_with,
+        key=key,
+        stock_key=stock_key,
+        page_urls=pages(args.rows),
+        repeat=args.repeat,
+        stock_repeat=args.stock_repeat,
+    )
+
+
+def main() -> None:
+    run_list_benchmark(
+        __doc__,
+        rows_option="members",
+        label="members",
         populate_with=populate,
         key="members",
         stock_key="member",
-        page_urls=pages(args.members),
-        repeat=args.repeat,
-        stock_repeat=args.stock_repeat,
+        pages=pages,
     )
 
 
