@@ -355,16 +355,7 @@ def test_200_concurrent_actions_on_both_keep_one_audit_chain_and_send_each_mail_
 def test_two_dispatcher_processes_polling_at_once_mail_each_message_once(
     session: Session, database_url: str, smtp: SmtpServer
 ) -> None:
-    queued = [
-        enqueue(
-            session,
-            recipient=f"socio{n}@example.org",
-            subject="Your password reset link",
-            body="Open https://console.example.org/reset/abc to choose a new password.",
-            caused_by="member.resend_password",
-        ).id
-        for n in range(ACTIONS)
-    ]
+    queued = _queue(session, ACTIONS)
     session.commit()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     dispatchers = [
@@ -463,8 +454,9 @@ def impatient_factory(database_url: str) -> Iterator[sessionmaker[Session]]:
     engine.dispose()
 
 
-def _queue_three(session: Session) -> list[int]:
-    ids = [
+def _queue(session: Session, count: int) -> list[int]:
+    """`count` reset mails queued, by their outbox ids."""
+    return [
         enqueue(
             session,
             recipient=f"socio{n}@example.org",
@@ -472,8 +464,12 @@ def _queue_three(session: Session) -> list[int]:
             body="Open https://console.example.org/reset/abc to choose a new password.",
             caused_by="member.resend_password",
         ).id
-        for n in range(3)
+        for n in range(count)
     ]
+
+
+def _queue_three(session: Session) -> list[int]:
+    ids = _queue(session, 3)
     session.commit()
     return ids
 

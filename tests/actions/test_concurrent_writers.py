@@ -71,11 +71,11 @@ def assert_one_unforked_chain(session: Session) -> None:
     assert len({e.prev_hash for e in trail}) == len(trail)  # no two events follow the same one
 
 
-def test_five_operators_validating_at_the_same_moment_leave_one_intact_audit_chain(
-    app: Any, session: Session, organization: Organization, desk: list[str]
-) -> None:
-    per_desk = 4
-    members = {
+def _members_of(
+    session: Session, organization: Organization, desk: list[str], per_desk: int
+) -> dict[str, list[int]]:
+    """`per_desk` members for each operator of the desk to act on, by their ids."""
+    return {
         name: [
             make_member(
                 session, organization, tax_code=f"{name}-{i}", email=f"{name}.{i}@ex.org"
@@ -84,6 +84,13 @@ def test_five_operators_validating_at_the_same_moment_leave_one_intact_audit_cha
         ]
         for name in desk
     }
+
+
+def test_five_operators_validating_at_the_same_moment_leave_one_intact_audit_chain(
+    app: Any, session: Session, organization: Organization, desk: list[str]
+) -> None:
+    per_desk = 4
+    members = _members_of(session, organization, desk, per_desk)
 
     def validate(client: TestClient, name: str) -> list[int]:
         headers = htmx_headers(client)
@@ -116,15 +123,7 @@ def test_two_dispatchers_deliver_each_mail_once_while_operators_queue_them(
     """Two processes each running the dispatcher beside the console (as `serve` does), while
     operators resend passwords: every mail reaches the SMTP server exactly once."""
     per_desk = 3
-    members = {
-        name: [
-            make_member(
-                session, organization, tax_code=f"{name}-{i}", email=f"{name}.{i}@ex.org"
-            ).id
-            for i in range(per_desk)
-        ]
-        for name in desk
-    }
+    members = _members_of(session, organization, desk, per_desk)
     settings = settings_for(database_url, smtp.url)
     app = build_app(settings, engine=engine)
     stop = threading.Event()
