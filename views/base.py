@@ -36,6 +36,7 @@ from views.form_checks import (
     row_version,
 )
 from views.fragments import RowAction
+from views.rendering import RECORD_PAGE
 from views.search import (
     LiteralFilterRegistry,
     SearchKey,
@@ -420,6 +421,18 @@ class SportelloModelView(ModelView):
             # The mapper increments a version column, never the form.
             data["version"] = getattr(current, "version", started_from)
         return await super().edit(request, pk, data)
+
+    def row_action_1_view(self, request: Request, pk: Any) -> str:
+        """starlette-admin's "View" row action, its address written at once."""
+        return RECORD_PAGE["detail"](request, str(self.key), pk)
+
+    def row_action_2_edit(self, request: Request, pk: Any) -> str:
+        """starlette-admin's "Edit" row action, its address written at once."""
+        return RECORD_PAGE["edit"](request, str(self.key), pk)
+
+    # The same actions as starlette-admin's (name, label, icon); only the address is faster.
+    row_action_1_view._row_action = ModelView.row_action_1_view._row_action  # type: ignore[attr-defined]
+    row_action_2_edit._row_action = ModelView.row_action_2_edit._row_action  # type: ignore[attr-defined]
 
     def row_action(self, name: str) -> RowAction | None:
         return next((a for a in self.htmx_row_actions if a.name == name), None)

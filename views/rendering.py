@@ -102,17 +102,28 @@ def remembered_static_url(static_url: Callable[..., str]) -> Callable[..., str]:
 PLAIN_URL = re.compile(r"[A-Za-z0-9._~:/@!$&'()*+,;=%-]+")
 
 
+RECORD_PAGES_KNOWN = "sportello.record_pages"
+
+
 def record_page_url(action: str, original: Callable[..., str]) -> Callable[..., str]:
     """starlette-admin's `detail_url`/`edit_url(request, key, pk)` (`action` is "detail" or
     "edit"): the same address, with its query (`pk`, and `_origin` when there is one) written
     once instead of parsed and written again for each parameter."""
 
     def url(request: Request, key: str, pk: Any) -> str:
-        base = str(request.url_for(f"{request.app.state.ROUTE_NAME}:{action}", key=key))
-        if not PLAIN_URL.fullmatch(base):
+        # The page's address and the origin it carries are the same for every row of a
+        # request: found once per request (its scope) and view.
+        known = request.scope.setdefault(RECORD_PAGES_KNOWN, {})
+        found = known.get((action, key))
+        if found is None:
+            base = str(request.url_for(f"{request.app.state.ROUTE_NAME}:{action}", key=key))
+            found = known[action, key] = (
+                (base, carry_origin(request)) if PLAIN_URL.fullmatch(base) else (None, None)
+            )
+        base, origin = found
+        if base is None:
             return original(request, key, pk)
         query = [("pk", str(pk))]
-        origin = carry_origin(request)
         if origin:
             query.append(("_origin", origin))
         return f"{base}?{urlencode(query)}"
