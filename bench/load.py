@@ -430,22 +430,41 @@ class Operator:
         params = {"q": query, "language": language}
         await self.request("kb search", "GET", "/admin/kb", params=params)
 
+    async def form_then_post(
+        self,
+        kind: str,
+        url: str,
+        origin: str,
+        think: Callable[[], Awaitable[None]],
+        fill: Callable[[str], dict[str, str] | None],
+    ) -> None:
+        """A row action as an operator runs it: its form, a pause, then its POST with the
+        form's hidden fields and what `fill` types (None: the operator gives up)."""
+        form = await self.request(f"{kind} form", "GET", url, htmx=origin)
+        if form is None or form.status_code != 200:
+            return
+        typed = fill(form.text)
+        if typed is None:
+            return
+        await think()
+        data = dict(HIDDEN.findall(form.text)) | typed
+        await self.request(kind, "POST", url, data=data, htmx=origin)
+
     async def resend(self, targets: Targets, think: Callable[[], Awaitable[None]]) -> None:
         if not targets.resendable:
             return await self.member_page(targets)
         pk = self.rng.choice(targets.resendable)
         url = f"/admin/do/members/{pk}/resend_password"
-        form = await self.request("resend form", "GET", url, htmx="/admin/members/list")
-        if form is None or form.status_code != 200:
-            return None
-        if 'name="email"' in form.text or "immutable-email" in form.text:
-            # no address to send to: the operator would ask the caller; not this benchmark's
-            with suppress(ValueError):
-                targets.resendable.remove(pk)
-            return None
-        await think()
-        data = dict(HIDDEN.findall(form.text))
-        await self.request("resend", "POST", url, data=data, htmx="/admin/members/list")
+
+        def addressed(form: str) -> dict[str, str] | None:
+            if 'name="email"' in form or "immutable-email" in form:
+                # no address to send to: the operator would ask the caller; not this benchmark's
+                with suppress(ValueError):
+                    targets.resendable.remove(pk)
+                return None
+            return {}
+
+        await self.form_then_post("resend", url, "/admin/members/list", think, addressed)
         return None
 
     async def validate(self, targets: Targets, think: Callable[[], Awaitable[None]]) -> None:
@@ -453,13 +472,8 @@ class Operator:
             return await self.resend(targets, think)
         pk = targets.pending.pop(self.rng.randrange(len(targets.pending)))
         url = f"/admin/do/validation/{pk}/validate"
-        form = await self.request("validate form", "GET", url, htmx="/admin/validation/list")
-        if form is None or form.status_code != 200:
-            return None
-        await think()
-        data = dict(HIDDEN.findall(form.text))
-        data |= {"dues_year": str(dt.date.today().year), "reason": "dues paid at the desk"}
-        await self.request("validate", "POST", url, data=data, htmx="/admin/validation/list")
+        paid = {"dues_year": str(dt.date.today().year), "reason": "dues paid at the desk"}
+        await self.form_then_post("validate", url, "/admin/validation/list", think, lambda _: paid)
         return None
 
     async def booking(self, targets: Targets, think: Callable[[], Awaitable[None]]) -> None:
