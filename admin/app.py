@@ -35,6 +35,7 @@ from views import (
     intake,
     knowledge,
     lookup,
+    menu,
     register,
     rendering,
     reset_page,
@@ -87,6 +88,7 @@ def build_app(
     _translate_csrf_refusals(admin, settings)
     csp.install(admin.templates.env)
     rendering.install(admin.templates.env, reload=rendering.reload_templates())
+    i18n.install_formats(admin.templates.env)
     views: list[SportelloModelView] = [
         MemberView(),
         ValidationQueueView(),
@@ -110,15 +112,7 @@ def build_app(
         AuditView(),
         OperatorView(),
     ]
-    for view in views:
-        admin.add_view(view)
-    admin.add_view(register.menu_link())
-    admin.add_view(intake.menu_link())
-    admin.add_view(duplicates.menu_link())
-    admin.add_view(knowledge.menu_link())
-    admin.add_view(ticket_open.menu_link())
-    admin.add_view(access_requests.menu_link())
-    admin.add_view(appointments.report_link())
+    menu.register_views(admin, views)
     admin.routes[0:0] = [
         row_actions.route(views),
         *lookup.routes(),

@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from babel import Locale, UnknownLocaleError, negotiate_locale
+from babel.dates import format_date, format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
+from jinja2 import Environment
 from starlette_admin import i18n as sa_i18n
 
 TRANSLATIONS_DIR = Path(__file__).parent / "translations"
@@ -119,3 +124,24 @@ def install(locales: Iterable[str] = LOCALES) -> None:
 def lazy_gettext(message: str) -> str:
     """For labels defined at import time: translated when shown."""
     return sa_i18n.lazy_gettext(message)
+
+
+def format_when(value: datetime | date | None, style: str = "short") -> str:
+    """A date or a date and time as the operator's language writes it (`7/12/26, 18:02`
+    in Italian); nothing for no value."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return format_datetime(value, style, locale=current_locale())
+    return format_date(value, style, locale=current_locale())
+
+
+def format_number(value: float | None) -> str:
+    """A number as the operator's language writes it (`1.234,5` in Italian)."""
+    return "" if value is None else format_decimal(value, locale=current_locale())
+
+
+def install_formats(env: Environment) -> None:
+    """Template filters: `when` for dates and times, `number` for numbers, per locale."""
+    filters: dict[str, Any] = {"when": format_when, "number": format_number}
+    env.filters.update(filters)
