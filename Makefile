@@ -2,7 +2,8 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-VENDOR := static/vendor/htmx.min.js static/vendor/chart.umd.min.js static/admin/i18n/flatpickr/it.js
+VENDOR := static/vendor/htmx.min.js static/vendor/chart.umd.min.js static/admin/i18n/flatpickr/it.js \
+	tests/browser/vendor/axe.min.js
 
 .PHONY: run test install check lint format system-deps pytest browser clean
 
