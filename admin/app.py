@@ -22,7 +22,7 @@ from starlette_admin.i18n import I18nConfig
 from starlette_admin.security.csrf import CSRFMiddleware
 
 from actions import diagnosis, merge_clients, outbox, tickets
-from admin import csp, errors, i18n, slots
+from admin import csp, delivery, errors, i18n, slots
 from admin.auth import OperatorAuthProvider
 from admin.db import engine_for, make_sessionmaker
 from admin.middleware import RequestContextMiddleware, TranslatedCSRFMiddleware
@@ -87,7 +87,10 @@ def build_app(
     )
     _translate_csrf_refusals(admin, settings)
     csp.install(admin.templates.env)
-    rendering.install(admin.templates.env, reload=rendering.reload_templates())
+    env = admin.templates.env
+    env.globals["static_url"] = delivery.versioned_static_url(env.globals["static_url"])
+    env.globals["static_file"] = delivery.static_file
+    rendering.install(env, reload=rendering.reload_templates())
     i18n.install_formats(admin.templates.env)
     views: list[SportelloModelView] = [
         MemberView(),
@@ -133,7 +136,7 @@ def build_app(
             *access_requests.public_routes(),
             Mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static"),
         ],
-        middleware=[Middleware(RequestContextMiddleware)],
+        middleware=[*delivery.middleware(), Middleware(RequestContextMiddleware)],
         lifespan=_lifespan(settings, engine, dispatch_every) if dispatcher else None,
     )
     admin.mount_to(app)

@@ -20,7 +20,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette_admin.security.csrf import CSRFMiddleware
 
-from admin import csp, db, errors
+from admin import csp, db, delivery, errors
 from admin.auth import COOKIE
 from admin.i18n import _, negotiate, set_locale
 
@@ -116,9 +116,11 @@ class TranslatedCSRFMiddleware(CSRFMiddleware):
         held = self._load(request.cookies.get(self.cookie_name))
         issue = held is None or not hmac.compare_digest(held[1], binding)
         token = secrets.token_hex(32) if issue or held is None else held[0]
-        request.state.csrf_token = self._signer.dumps([token, binding])
+        request.state.csrf_token = delivery.mask_token(self._signer.dumps([token, binding]))
         if request.method not in self.safe_methods:
-            submitted = self._load(await self._get_submitted_token(request))
+            submitted = self._load(
+                delivery.unmask_token(await self._get_submitted_token(request) or "")
+            )
             if (
                 issue
                 or submitted is None

@@ -9,6 +9,7 @@ through the console's own pages instead.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import threading
@@ -117,6 +118,30 @@ class LiveServer:
         self.thread.join(timeout=15)
 
 
+@contextlib.contextmanager
+def running_console(
+    template_database: str, tmp_path_factory: pytest.TempPathFactory, **env: str
+) -> Iterator[Console]:
+    """The console with demo data on a fresh database, its dispatcher mailing to a real SMTP
+    server, served on a free port; `env` overrides the test settings (HTMX_URL, say)."""
+    url, drop = fresh_database(template_database, tmp_path_factory.mktemp("browser"))
+    engine = make_engine(url)
+    with make_sessionmaker(engine)() as session:
+        load_demo_data(session, PASSWORD)
+        session.commit()
+    smtp = SmtpServer().start()
+    port = free_port()  # known before the app: the links it mails point at it
+    settings = settings_for(url, smtp.url, BASE_URL=f"http://127.0.0.1:{port}", **env)
+    app = build_app(settings, engine=engine, dispatcher=True, dispatch_every=0.2)
+    try:
+        with LiveServer(app, port) as server:
+            yield Console(f"http://127.0.0.1:{server.port}", PASSWORD, smtp.mailbox)
+    finally:
+        smtp.stop()
+        engine.dispose()
+        drop()
+
+
 @pytest.fixture(scope="module")
 def console(
     base_url: str | None, template_database: str, tmp_path_factory: pytest.TempPathFactory
@@ -127,20 +152,8 @@ def console(
             str(external).rstrip("/"), os.environ.get("SPORTELLO_DEMO_PASSWORD", PASSWORD), None
         )
         return
-    url, drop = fresh_database(template_database, tmp_path_factory.mktemp("browser"))
-    engine = make_engine(url)
-    with make_sessionmaker(engine)() as session:
-        load_demo_data(session, PASSWORD)
-        session.commit()
-    smtp = SmtpServer().start()
-    port = free_port()  # known before the app: the links it mails point at it
-    settings = settings_for(url, smtp.url, BASE_URL=f"http://127.0.0.1:{port}")
-    app = build_app(settings, engine=engine, dispatcher=True, dispatch_every=0.2)
-    with LiveServer(app, port) as server:
-        yield Console(f"http://127.0.0.1:{server.port}", PASSWORD, smtp.mailbox)
-    smtp.stop()
-    engine.dispose()
-    drop()
+    with running_console(template_database, tmp_path_factory) as console:
+        yield console
 
 
 @pytest.fixture(autouse=True)
