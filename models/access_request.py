@@ -9,7 +9,7 @@ import enum
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, str_enum, utcnow
+from models.base import PLAIN, Base, Wording, str_enum, utcnow
 
 
 class AccessRequestKind(enum.StrEnum):
@@ -63,3 +63,8 @@ class AccessRequest(Base):
 
     def __str__(self) -> str:
         return f"#{self.id} {self.kind.value} {self.requester_email}"
+
+    def label(self, words: Wording = PLAIN) -> str:
+        """Who asked, and for which company: "Anna Neri, Rossi S.r.l."."""
+        who = self.requester_name or self.requester_email
+        return f"{who}, {self.company_name}" if self.company_name else who

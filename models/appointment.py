@@ -10,7 +10,7 @@ import zoneinfo
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, str_enum, utcnow
+from models.base import PLAIN, Base, Wording, str_enum, utcnow
 from models.organization import Organization
 
 
@@ -52,6 +52,9 @@ class Campaign(Base):
     def __str__(self) -> str:
         return self.name
 
+    def label(self, words: Wording = PLAIN) -> str:
+        return self.name
+
 
 class Agent(Base):
     """A salesperson working a zone for a campaign."""
@@ -66,6 +69,9 @@ class Agent(Base):
     campaign: Mapped[Campaign] = relationship(back_populates="agents", lazy="joined")
 
     def __str__(self) -> str:
+        return f"{self.name} ({self.zone})"
+
+    def label(self, words: Wording = PLAIN) -> str:
         return f"{self.name} ({self.zone})"
 
 
@@ -115,6 +121,11 @@ class Appointment(Base):
     def __str__(self) -> str:
         return f"{self.prospect} {self.local_start}"
 
+    def label(self, words: Wording = PLAIN) -> str:
+        """When (on the campaign's clock) and with whom: "12/3/27, 10:00 Boulangerie Petit"."""
+        zone = zoneinfo.ZoneInfo(self.campaign.time_zone)
+        return f"{words.when(self.starts_at.astimezone(zone))} {self.prospect}"
+
 
 class Unavailability(Base):
     """A day, in the campaign's time zone, on which an agent takes no appointment."""
@@ -130,3 +141,6 @@ class Unavailability(Base):
     declared_by: Mapped[str | None] = mapped_column(String(80))
 
     agent: Mapped[Agent] = relationship(lazy="joined", innerjoin=True)
+
+    def label(self, words: Wording = PLAIN) -> str:
+        return f"{self.agent.name} {words.when(self.day)}"

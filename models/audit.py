@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import JSON, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, str_enum, utcnow
+from models.base import PLAIN, Base, Wording, str_enum, utcnow
 
 
 class Outcome(enum.StrEnum):
@@ -49,3 +49,7 @@ class AuditEvent(Base):
         # The trail, latest first, a page at any depth read from this index alone.
         Index("ix_audit_event_listing", "seq", "id"),
     )
+
+    def label(self, words: Wording = PLAIN) -> str:
+        """What was done, and when: "member.update 7/12/26, 18:02"."""
+        return f"{self.action} {words.when(self.at)}"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import DateTime, Enum, Index, MetaData, TypeDecorator
@@ -53,9 +55,42 @@ def str_enum(enum_class: type[enum.StrEnum], name: str) -> Enum:
     )
 
 
+def _as_written(message: str) -> str:
+    return message
+
+
+def _to_the_minute(moment: dt.date) -> str:
+    if isinstance(moment, dt.datetime):
+        return moment.strftime("%Y-%m-%d %H:%M")
+    return moment.isoformat()
+
+
+@dataclass(frozen=True)
+class Wording:
+    """How a record's label is written for the person reading it: `gettext` translates its
+    words ("member"), `when` writes a date or a moment. The default writes English and ISO
+    dates (logs, the command line); the console passes its reader's language."""
+
+    gettext: Callable[[str], str] = _as_written
+    when: Callable[[dt.date], str] = _to_the_minute
+
+
+PLAIN = Wording()
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {dt.datetime: UTCDateTime}
+
+    def label(self, words: Wording = PLAIN) -> str:
+        """What a person reads for this record in a list cell, a picker or a message: its
+        own columns, or relations loaded with it, never a query of its own (a list page
+        writes one per row)."""
+        return words.gettext("No. %(id)s") % {"id": getattr(self, "id", "")}
+
+    def heading(self, words: Wording = PLAIN) -> str:
+        """The record's page title: its label, or a shorter name where one says enough."""
+        return self.label(words)
 
 
 def id_order_index(table: str) -> Index:

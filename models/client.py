@@ -9,7 +9,7 @@ from cleanco import basename
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, str_enum, utcnow
+from models.base import PLAIN, Base, Wording, str_enum, utcnow
 
 
 class ClientOrigin(enum.StrEnum):
@@ -79,6 +79,9 @@ class Client(Base):
     def __str__(self) -> str:
         return f"{self.client_number} {self.legal_name}"
 
+    def label(self, words: Wording = PLAIN) -> str:
+        return f"{self.client_number} {self.legal_name}"
+
 
 @event.listens_for(Client, "before_insert")
 @event.listens_for(Client, "before_update")
@@ -103,6 +106,11 @@ class ClientEvent(Base):
 
     client: Mapped[Client] = relationship(back_populates="events")
 
+    def label(self, words: Wording = PLAIN) -> str:
+        """When it came, and from whom (the client would be one more query per row)."""
+        who = f" {self.requester_email}" if self.requester_email else ""
+        return f"{words.when(self.created_at)}{who}"
+
 
 class ClientMerge(Base):
     """What a merge moved, by whom and when: what an undo moves back."""
@@ -118,3 +126,9 @@ class ClientMerge(Base):
     operator_username: Mapped[str] = mapped_column(String(64))
     at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     undone_at: Mapped[dt.datetime | None]
+
+    def label(self, words: Wording = PLAIN) -> str:
+        return words.gettext("%(source)s merged %(at)s") % {
+            "source": self.source_number,
+            "at": words.when(self.at),
+        }

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, str_enum, utcnow
+from models.base import PLAIN, Base, Wording, str_enum, utcnow
 
 ARTICLE_LANGUAGES = ("it", "fr", "nl", "en")
 
@@ -56,6 +56,9 @@ class KnowledgeArticle(Base):
     def __str__(self) -> str:
         return self.title
 
+    def label(self, words: Wording = PLAIN) -> str:
+        return self.title
+
 
 class SearchLog(Base):
     """One search as it was run and what it showed, in order: it feeds "frequent searches"
@@ -77,6 +80,9 @@ class SearchLog(Base):
 
     def __str__(self) -> str:
         return f"#{self.id} {self.query}"
+
+    def label(self, words: Wording = PLAIN) -> str:
+        return f"“{self.query}” {words.when(self.created_at)}"
 
 
 @event.listens_for(SearchLog, "before_insert")

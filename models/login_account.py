@@ -6,7 +6,7 @@ import enum
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, id_order_index, str_enum, utcnow
+from models.base import PLAIN, Base, Wording, id_order_index, str_enum, utcnow
 from models.member import Member
 from models.organization import CredentialPolicy, Organization
 
@@ -71,4 +71,7 @@ class LoginAccount(Base):
     )
 
     def __str__(self) -> str:
+        return self.username
+
+    def label(self, words: Wording = PLAIN) -> str:
         return self.username

@@ -10,7 +10,7 @@ from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.orm.base import LoaderCallableStatus
 
-from models.base import Base, str_enum, utcnow
+from models.base import PLAIN, Base, Wording, str_enum, utcnow
 from models.organization import Organization
 
 if TYPE_CHECKING:
@@ -88,6 +88,17 @@ class Member(Base):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def label(self, words: Wording = PLAIN) -> str:
+        """ "Mario Rossi (member 31)": the number tells two Mario Rossi apart."""
+        name = " ".join(p for p in (self.first_name, self.last_name) if p)
+        if not name:
+            return words.gettext("Member %(id)s") % {"id": self.id}
+        return words.gettext("%(name)s (member %(id)s)") % {"name": name, "id": self.id}
+
+    def heading(self, words: Wording = PLAIN) -> str:
+        name = " ".join(p for p in (self.first_name, self.last_name) if p)
+        return name or self.label(words)
 
     @property
     def missing_fields(self) -> list[str]:

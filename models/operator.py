@@ -6,7 +6,7 @@ import enum
 from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, str_enum, utcnow
+from models.base import PLAIN, Base, Wording, str_enum, utcnow
 
 
 class Role(enum.StrEnum):
@@ -48,6 +48,9 @@ class Operator(Base):
     def __str__(self) -> str:
         return self.username
 
+    def label(self, words: Wording = PLAIN) -> str:
+        return self.username
+
 
 class OperatorSession(Base):
     """A server-side login session; the browser holds only a random token."""
@@ -67,6 +70,9 @@ class OperatorSession(Base):
 
     operator: Mapped[Operator] = relationship(lazy="joined", innerjoin=True)
 
+    def label(self, words: Wording = PLAIN) -> str:
+        return f"{self.operator.username} {words.when(self.created_at)}"
+
 
 class LoginFailure(Base):
     """One failed login, counted per account and per client address for throttling."""
@@ -78,3 +84,6 @@ class LoginFailure(Base):
     username: Mapped[str] = mapped_column(String(64), index=True)
     ip: Mapped[str] = mapped_column(String(64), index=True)
     at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+
+    def label(self, words: Wording = PLAIN) -> str:
+        return f"{self.username} {words.when(self.at)}"

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, str_enum, utcnow
+from models.base import PLAIN, Base, Wording, str_enum, utcnow
 
 if TYPE_CHECKING:
     from models.member import Member
@@ -53,4 +53,7 @@ class Organization(Base):
     __secret_fields__ = frozenset({"access_code_hash"})
 
     def __str__(self) -> str:
+        return self.name
+
+    def label(self, words: Wording = PLAIN) -> str:
         return self.name

@@ -6,7 +6,7 @@ import enum
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, str_enum, utcnow
+from models.base import PLAIN, Base, Wording, str_enum, utcnow
 
 
 class Channel(enum.StrEnum):
@@ -74,6 +74,14 @@ class OutboxMessage(Base):
 
     # The body is kept for delivery, never shown or exported: operators see `shown_body`.
     __secret_fields__ = frozenset({"body"})
+
+    def label(self, words: Wording = PLAIN) -> str:
+        """What it is and where it goes: "E-mail to anna@example.org"."""
+        channel = words.gettext("SMS") if self.channel == Channel.SMS else words.gettext("E-mail")
+        return words.gettext("%(channel)s to %(recipient)s") % {
+            "channel": channel,
+            "recipient": self.recipient,
+        }
 
     @property
     def shown_body(self) -> str:

@@ -5,7 +5,7 @@ import datetime as dt
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, utcnow
+from models.base import PLAIN, Base, Wording, utcnow
 
 
 class PasswordReset(Base):
@@ -24,3 +24,6 @@ class PasswordReset(Base):
     revoked_at: Mapped[dt.datetime | None]
 
     __secret_fields__ = frozenset({"token_hash"})
+
+    def label(self, words: Wording = PLAIN) -> str:
+        return f"{self.email} {words.when(self.created_at)}"

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, id_order_index, str_enum, utcnow
+from models.base import PLAIN, Base, Wording, id_order_index, str_enum, utcnow
 
 if TYPE_CHECKING:
     from models.operator import Operator
@@ -88,6 +88,9 @@ class Ticket(Base):
     def __str__(self) -> str:
         return f"{self.number} {self.subject}"
 
+    def label(self, words: Wording = PLAIN) -> str:
+        return f"{self.number} {self.subject}"
+
 
 class TicketComment(Base):
     """A reply (public: mailed to the requester) or an internal note (never mailed)."""
@@ -101,3 +104,6 @@ class TicketComment(Base):
     public: Mapped[bool]
     outbox_message_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    def label(self, words: Wording = PLAIN) -> str:
+        return f"{self.author} {words.when(self.created_at)}"

@@ -6,7 +6,7 @@ import enum
 from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, str_enum, utcnow
+from models.base import PLAIN, Base, Wording, str_enum, utcnow
 
 
 class EnrollmentState(enum.StrEnum):
@@ -29,6 +29,9 @@ class Training(Base):
     def __str__(self) -> str:
         return f"{self.training_type} {self.starts_on.isoformat()}"
 
+    def label(self, words: Wording = PLAIN) -> str:
+        return f"{self.training_type} {words.when(self.starts_on)}"
+
 
 class Enrollment(Base):
     """A trainee on a training; the trainee is known by their e-mail."""
@@ -48,3 +51,7 @@ class Enrollment(Base):
     training: Mapped[Training] = relationship(lazy="joined", innerjoin=True)
 
     __mapper_args__ = {"version_id_col": version}
+
+    def label(self, words: Wording = PLAIN) -> str:
+        """The trainee, on which training: "Anna Neri, Excel 12/3/27"."""
+        return f"{self.trainee_name}, {self.training.label(words)}"

@@ -36,6 +36,7 @@ from views.form_checks import (
     row_version,
 )
 from views.fragments import RowAction
+from views.labels import Labelled, name_the_outcome
 from views.rendering import RECORD_PAGE
 from views.search import (
     LiteralFilterRegistry,
@@ -97,7 +98,7 @@ def version_field() -> VersionField:
     return VersionField("version")
 
 
-class SportelloModelView(ModelView):
+class SportelloModelView(Labelled, ModelView):
     minimum_role: ClassVar[Role] = Role.OPERATOR
     edit_role: ClassVar[Role | None] = Role.OPERATOR
     create_role: ClassVar[Role | None] = Role.OPERATOR
@@ -350,7 +351,14 @@ class SportelloModelView(ModelView):
 
     async def create(self, request: Request, data: dict[str, Any]) -> Any:
         await self._checked(request, data)
-        return await super().create(request, data)
+        created = await super().create(request, data)
+        name_the_outcome(request, created, "added")
+        return created
+
+    async def delete(self, request: Request, pks: list[Any]) -> int | None:
+        for gone in await self.find_by_pks(request, pks):
+            name_the_outcome(request, gone, "deleted")
+        return await super().delete(request, pks)
 
     def is_accessible(self, request: Request) -> bool:
         return has_role(request, self.minimum_role)
@@ -420,7 +428,9 @@ class SportelloModelView(ModelView):
                 raise FormValidationError({"version": _(CONFLICT)})
             # The mapper increments a version column, never the form.
             data["version"] = getattr(current, "version", started_from)
-        return await super().edit(request, pk, data)
+        edited = await super().edit(request, pk, data)
+        name_the_outcome(request, edited, "changed")
+        return edited
 
     def row_action_1_view(self, request: Request, pk: Any) -> str:
         """starlette-admin's "View" row action, its address written at once."""

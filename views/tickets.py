@@ -12,7 +12,6 @@ from starlette.responses import Response
 from starlette_admin import (
     DateTimeField,
     EmailField,
-    HasOne,
     IntegerField,
     StringField,
     TextAreaField,
@@ -26,6 +25,7 @@ from models import Operator, Organization, Ticket, TicketPriority, TicketSource,
 from views.base import SportelloModelView, StateField
 from views.filters import relation_in
 from views.fragments import FormRowActions, RowAction, call, form_int
+from views.rendering import LinkedHasOne
 
 PRIORITY_LABELS = {
     "low": N_("low"),
@@ -70,7 +70,7 @@ class TicketView(FormRowActions, SportelloModelView):
         StateField(
             "priority", enum=TicketPriority, labels=PRIORITY_LABELS, label=lazy_gettext("Priority")
         ),
-        HasOne(
+        LinkedHasOne(
             "organization",
             key="organizations",
             label=lazy_gettext("Company"),
@@ -81,7 +81,7 @@ class TicketView(FormRowActions, SportelloModelView):
         EmailField("requester_email", label=lazy_gettext("Requester's e-mail")),
         StringField("product_line", label=lazy_gettext("Product line")),
         StringField("product", label=lazy_gettext("Product")),
-        HasOne("assignee", key="operators", label=lazy_gettext("Assigned to")),
+        LinkedHasOne("assignee", key="operators", label=lazy_gettext("Assigned to")),
         StateField("source", enum=TicketSource, labels=SOURCE_LABELS, label=lazy_gettext("Source")),
         TextAreaField("description", label=lazy_gettext("Description"), exclude_from_list=True),
         StringField("search_query", label=lazy_gettext("Search before opening")),

@@ -12,15 +12,16 @@ from starlette_admin import BooleanField, DateField, EmailField, IntegerField, S
 from actions.enroll import enroll, set_state
 from actions.errors import Refused
 from admin.auth import actor
-from admin.i18n import N_, _, lazy_gettext
+from admin.i18n import N_, NC_, _, lazy_gettext
 from models import Enrollment, EnrollmentState, Training
 from views.base import SportelloModelView, StateField
 from views.fragments import RowAction, call, done, list_row, refused, render
+from views.rendering import LinkedHasOne
 
 STATE_LABELS = {
     "pending": N_("pending"),
-    "validated": N_("validated"),
-    "cancelled": N_("cancelled"),
+    "validated": NC_("enrolment state", "validated"),
+    "cancelled": NC_("enrolment state", "cancelled"),
 }
 
 
@@ -81,7 +82,7 @@ class EnrollmentView(SportelloModelView):
     edit_role = None
     fields = [
         IntegerField("id", label=lazy_gettext("No.")),
-        IntegerField("training_id", label=lazy_gettext("Training (no.)")),
+        LinkedHasOne("training", key="trainings", label=lazy_gettext("Training")),
         StringField("trainee_name", label=lazy_gettext("Trainee")),
         EmailField("trainee_email", label=lazy_gettext("E-mail")),
         StateField("state", enum=EnrollmentState, labels=STATE_LABELS, label=lazy_gettext("State")),
