@@ -1,7 +1,8 @@
 """What is wrong with a member or a login account, and the fix, following the seed
-procedures: activation expired (forget + generate, seed 004), no login account (link card),
-pending validation (validate, seed 001), phone-code limit (possible again at midnight, seed
-000), e-mail missing (fill in and resend), account locked (unlock)."""
+procedures: activation expired (forget, then generate, seed 004), no login account (generate
+after a forget, else link card), pending validation (validate, seed 001), phone-code limit
+(possible again at midnight, seed 000), e-mail missing (fill in and resend), account locked
+(unlock)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,14 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
+from sqlalchemy.orm import object_session
+
 from actions.errors import Term, localised
 from actions.members import FIELD_LABELS
 from actions.send_phone_code import DAILY_LIMIT, possible_again
 from admin.i18n import N_, gettext
-from models import AccountState, LoginAccount, Member, MemberState, utcnow
+from models import AccountState, AuditEvent, LoginAccount, Member, MemberState, Outcome, utcnow
 
 
 @dataclass(frozen=True)
@@ -71,17 +75,66 @@ def for_member(member: Member, now: dt.datetime) -> list[Finding]:
         )
     account = member.login_account
     if account is None:
-        found.append(
-            Finding(
-                N_("No login account linked: link it by card number."),
-                {},
-                ("members", member.id, "link_card"),
-                N_("Link card"),
-            )
-        )
+        found.append(_without_account(member))
     else:
         found += for_account(account, now)
     return found
+
+
+def _without_account(member: Member) -> Finding:
+    """Seed 004: an account forgotten because its activation expired is followed by
+    generating a new one; one forgotten while active, or none ever, is linked by card."""
+    forgotten = _forgotten(member)
+    if forgotten is None:
+        return Finding(
+            N_("No login account linked: link it by card number."),
+            {},
+            ("members", member.id, "link_card"),
+            N_("Link card"),
+        )
+    username, on, account = forgotten
+    if account is not None and account.member_id is None and account.state == AccountState.ACTIVE:
+        return Finding(
+            N_(
+                "The login account %(username)s was forgotten on %(date)s while active: link it "
+                "again by card number."
+            ),
+            {"username": username, "date": on},
+            ("members", member.id, "link_card"),
+            N_("Link card"),
+        )
+    return Finding(
+        N_(
+            "The login account %(username)s was forgotten on %(date)s: generate a new one; the "
+            "member receives a new activation mail, valid 24 hours."
+        ),
+        {"username": username, "date": on},
+        ("members", member.id, "generate_account"),
+        N_("Generate login account"),
+    )
+
+
+def _forgotten(member: Member) -> tuple[str, str, LoginAccount | None] | None:
+    """The member's last forgotten login account (its username, the day, the account if it
+    still exists), from the audit trail: a forgotten account no longer names its member."""
+    session = object_session(member)
+    if session is None:
+        return None
+    event = session.scalar(
+        select(AuditEvent)
+        .where(
+            AuditEvent.action == "login_account.forget",
+            AuditEvent.outcome == Outcome.SUCCESS,
+            AuditEvent.after["forgotten_member_id"].as_integer() == member.id,
+        )
+        .order_by(AuditEvent.seq.desc())
+        .limit(1)
+    )
+    if event is None or event.entity_id is None:
+        return None
+    account = session.get(LoginAccount, int(event.entity_id))
+    username = account.username if account is not None else event.entity_id
+    return username, event.at.date().isoformat(), account
 
 
 def for_account(account: LoginAccount, now: dt.datetime) -> list[Finding]:

@@ -11,6 +11,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from actions import consequences
 from actions.account_links import require_operator
 from actions.account_state import revoke_links
 from actions.audit import audited
@@ -34,9 +35,30 @@ def forget_account(
                 N_("%(username)s is not linked to anyone: there is nothing to forget."),
                 username=account.username,
             )
-        scope.note(forgotten_member_id=account.member_id, links_revoked=revoke_links(account))
+        member = get_member(session, account.member_id)
+        revoked = revoke_links(account)
+        scope.note(forgotten_member_id=member.id, links_revoked=revoked)
         account.member_id = None
+        _tell_forgotten(session, account, member, revoked)
     return account
+
+
+def _tell_forgotten(session: Session, account: LoginAccount, member: Member, revoked: bool) -> None:
+    """The next step of the seed 004 procedure, and the links that no longer work."""
+    consequences.tell(
+        session,
+        N_(
+            "%(name)s has no login account now: the next step is Generate login account, on "
+            "the member's page."
+        ),
+        name=member.full_name,
+    )
+    if revoked:
+        consequences.tell(
+            session,
+            N_("The activation and reset links mailed for %(username)s no longer work."),
+            username=account.username,
+        )
 
 
 def generate_account(

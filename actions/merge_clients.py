@@ -22,17 +22,22 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from actions import steps
+from actions import consequences, steps
 from actions.account_links import require_operator
 from actions.audit import audited, snapshot
+
+# The client page's history lived here; admin/app.py still reads `history_of` from here.
+from actions.client_history import History as History
+from actions.client_history import history as history
+from actions.client_history import history_of as history_of
+from actions.client_history import suggest_targets as suggest_targets
 from actions.context import Actor
 from actions.errors import Conflict, Refused
 from admin.i18n import N_
 from models import Client, ClientEvent, ClientMerge, utcnow
-from models.client import company_key
 
 COMPARED = ("legal_name", "identifier", "email", "address")
 MOVE_CHUNK = 10_000
@@ -179,6 +184,14 @@ def merge(
                 moved_event_ids=plan.moving_event_ids,
                 merge_id=record.id,
             )
+            consequences.tell(
+                session,
+                N_(
+                    "%(source)s stays, emptied, and can be deleted; until then the merge can be "
+                    "undone."
+                ),
+                source=source.client_number,
+            )
     except StaleDataError:
         raise Conflict(
             N_("Someone else changed %(number)s at the same moment: look at it again."),
@@ -268,6 +281,14 @@ def undo_merge(
         source.merged_into_id, source.merged_at = None, None
         record.undone_at = now
         scope.note(moved_back_event_ids=record.moved_event_ids, merge_id=record.id)
+        consequences.tell(
+            session,
+            N_(
+                "%(number)s is no longer merged into %(target)s; events %(target)s received since stay there."
+            ),
+            number=source.client_number,
+            target=session.get_one(Client, record.target_id).client_number,
+        )
     return record
 
 
@@ -344,59 +365,3 @@ def _check_no_merge_record_names(session: Session, client: Client) -> None:
             id=kept.id,
             source=kept.source_number,
         )
-
-
-@dataclass(frozen=True)
-class History:
-    """What a client's page shows: its latest events, how many it has in all, and the merges
-    it took part in."""
-
-    events: list[ClientEvent]
-    total: int
-    merges: list[ClientMerge]
-
-
-def history(session: Session, client_id: int, limit: int = 50) -> History:
-    events = list(
-        session.scalars(
-            select(ClientEvent)
-            .where(ClientEvent.client_id == client_id)
-            .order_by(ClientEvent.created_at.desc(), ClientEvent.id.desc())
-            .limit(limit)
-        )
-    )
-    total = session.scalar(select(func.count()).where(ClientEvent.client_id == client_id)) or 0
-    merges = list(
-        session.scalars(
-            select(ClientMerge)
-            .where((ClientMerge.target_id == client_id) | (ClientMerge.source_id == client_id))
-            .order_by(ClientMerge.at.desc(), ClientMerge.id.desc())
-        )
-    )
-    return History(events, total, merges)
-
-
-def history_of(client: Client) -> History:
-    """The history of a client loaded in a session (for its page)."""
-    session = object_session(client)
-    assert session is not None, "a client shown on its page belongs to the request's session"
-    return history(session, client.id)
-
-
-def suggest_targets(session: Session, source_id: int, typed: str, limit: int = 10) -> list[Client]:
-    """Clients a source may be merged into whose number or legal name starts like `typed`."""
-    typed = typed.strip()
-    if not typed:
-        return []
-    name = company_key(typed)
-    matches = Client.client_number.startswith(typed.upper(), autoescape=True)
-    if name:
-        matches = matches | Client.name_key.startswith(name, autoescape=True)
-    return list(
-        session.scalars(
-            select(Client)
-            .where(matches, Client.id != source_id, Client.merged_into_id.is_(None))
-            .order_by(Client.client_number)
-            .limit(limit)
-        )
-    )

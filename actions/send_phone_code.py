@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from actions import outbox, throttle
+from actions import consequences, outbox, throttle
 from actions.account_links import require_operator
 from actions.audit import audited
 from actions.context import Actor
@@ -95,7 +95,26 @@ def _send(
         message.created_at = now  # the day it counts for, below
         session.flush()
         scope.note(sent_to=mobile, outbox_id=message.id, sends_today=account.phone_sends_today)
+        _tell_where(session, account, mobile)
     return account
+
+
+def _tell_where(session: Session, account: LoginAccount, mobile: str) -> None:
+    """The number the code went to, written as the member's page writes it, and how many
+    codes that makes today: the operator checks it with the caller, who reads the code out."""
+    assert account.member is not None  # the mobile is the member's
+    consequences.tell(
+        session,
+        N_(
+            "The code went by text message to %(mobile)s, the mobile of %(name)s (code %(count)s "
+            "of %(limit)s today); it is valid %(minutes)s minutes."
+        ),
+        mobile=mobile,
+        name=account.member.full_name,
+        count=account.phone_sends_today,
+        limit=DAILY_LIMIT,
+        minutes=int(CODE_VALIDITY.total_seconds() // 60),
+    )
 
 
 def _check_number(session: Session, mobile: str, now: dt.datetime, zone: ZoneInfo) -> None:

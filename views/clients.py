@@ -10,13 +10,13 @@ from starlette.routing import Route
 from starlette_admin import DateTimeField, EmailField, IntegerField, StringField, TextAreaField
 
 from actions import personal_data
+from actions.client_history import suggest_targets
 from actions.errors import Refused
 from actions.merge_clients import (
     ask_delete,
     ask_merge,
     delete_client,
     merge,
-    suggest_targets,
     undo_merge,
 )
 from actions.steps import Proof
@@ -25,6 +25,7 @@ from admin.i18n import N_, _, lazy_gettext
 from models import Client, ClientEvent, ClientOrigin, EventKind, Role
 from views.base import SportelloModelView, StateField
 from views.fragments import (
+    FollowUp,
     RowAction,
     call,
     done,
@@ -147,30 +148,26 @@ class ClientView(SportelloModelView):
                 values={"target": values["target"]},
                 plan=None,
             )
+        merged = await self._client(request, pk)
+        target = await self._client(request, record.target_id)
         message = _(
             "%(source)s is merged into %(target)s: %(count)s events moved. Nothing was mailed."
         ) % {
-            "source": client.client_number,
-            "target": values["target"],
+            "source": merged.client_number,
+            "target": target.client_number,
             "count": len(record.moved_event_ids),
         }
-        return done(
-            request,
-            self.key,
-            message,
-            await list_row(request, self, await self._client(request, pk)),
+        undo = FollowUp(
+            _("Undo merge"),
+            str(request.url_for("admin:do", key=self.key, pk=pk, action="undo_merge")),
+            "undo",
         )
+        row = await list_row(request, self, merged)
+        return done(request, self.key, message, row, follow_up=undo)
 
     async def undo_merge_form(self, request: Request, pk: int) -> Response:
         client = await self._client(request, pk)
-        return render(
-            request,
-            "client_action_form.html",
-            view=self,
-            client=client,
-            action="undo_merge",
-            values={},
-        )
+        return render(request, "undo_merge_form.html", view=self, client=client, values={})
 
     async def undo_merge_submit(self, request: Request, pk: int) -> Response:
         client = await self._client(request, pk)
@@ -178,13 +175,7 @@ class ClientView(SportelloModelView):
             record = await call(request, undo_merge, actor(request), pk)
         except Refused as refusal:
             return refused(
-                request,
-                refusal,
-                "client_action_form.html",
-                view=self,
-                client=client,
-                action="undo_merge",
-                values={},
+                request, refusal, "undo_merge_form.html", view=self, client=client, values={}
             )
         message = _("The merge is undone: %(count)s events are back on %(number)s.") % {
             "count": len(record.moved_event_ids),

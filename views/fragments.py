@@ -18,6 +18,7 @@ from starlette_admin.flash import flash, get_flashed_messages
 from starlette_admin.types import RequestAction
 from starlette_admin.views import Link
 
+from actions import consequences
 from actions.errors import Refused
 from admin.auth import actor, has_role
 from admin.i18n import _
@@ -143,6 +144,7 @@ def in_panel(request: Request, template: str, **context: Any) -> HTMLResponse:
 
 def refused(request: Request, refusal: Refused, template: str, **context: Any) -> HTMLResponse:
     """The form again, with the reason and what was typed; htmx puts it back in the panel."""
+    consequences.take(db(request))  # nothing the refused action told happened
     return in_panel(
         request, template, error=refusal.translated(), error_field=refusal.field, **context
     )
@@ -216,10 +218,34 @@ def forbidden(request: Request) -> HTMLResponse:
     return render(request, "_outcome.html", status_code=403, ok=False, message=message)
 
 
-def done(request: Request, key: str, message: str, row_html: str | None) -> Response:
-    """Success: htmx gets the new row and the outcome; a plain form goes back to the list."""
+@dataclass(frozen=True)
+class FollowUp:
+    """A button under an outcome that opens the next action's form in the action panel
+    (Undo after a merge): the action keeps its own checks and confirmation step."""
+
+    label: str
+    url: str
+    testid: str
+
+
+def told(request: Request) -> list[str]:
+    """What the action told besides its outcome (actions/consequences.py), translated."""
+    return [consequence.text() for consequence in consequences.take(db(request))]
+
+
+def done(
+    request: Request,
+    key: str,
+    message: str,
+    row_html: str | None,
+    *,
+    follow_up: FollowUp | None = None,
+) -> Response:
+    """Success: htmx gets the new row and the outcome, with everything else the action
+    changed; a plain form goes back to the list."""
+    facts = told(request)
     if not is_htmx(request):
-        flash(request, message, "success")
+        flash(request, " ".join([message, *facts]), "success")
         return RedirectResponse(request.url_for("admin:list", key=key), status_code=303)
     current = request.headers.get("hx-current-url", "")
     own_page = f"/{key}/detail" in current
@@ -227,15 +253,34 @@ def done(request: Request, key: str, message: str, row_html: str | None) -> Resp
         any(page in current for page in RELOADED_PAGES)
         and not any(page in current for page in LIVE_PAGES)
     ):
+        if follow_up is not None and row_html is not None:
+            # The outcome stays in the panel with its next step; the page behind shows the
+            # new state (its body is fetched again).
+            return in_panel(
+                request,
+                "_outcome.html",
+                ok=True,
+                message=message,
+                facts=facts,
+                follow_up=follow_up,
+                refresh=current,
+            )
         # From a record's page or the duplicate finder: reload it, so it shows the new state;
         # a record that is gone (row_html is None) cannot be shown again: go to its list.
-        flash(request, message, "success")
+        flash(request, " ".join([message, *facts]), "success")
         if row_html is None:
             return Response(
                 status_code=200,
                 headers={"HX-Redirect": str(request.url_for("admin:list", key=key))},
             )
         return Response(status_code=200, headers={"HX-Refresh": "true"})
-    response = render(request, "_row_outcome.html", message=message, row_html=row_html or "")
+    response = render(
+        request,
+        "_row_outcome.html",
+        message=message,
+        facts=facts,
+        follow_up=follow_up,
+        row_html=row_html or "",
+    )
     response.headers["HX-Trigger"] = "sportello-changed"
     return response

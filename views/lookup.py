@@ -7,11 +7,17 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from actions.lookup import Hit, lookup
+from actions.lookup_accounts import PHONE_ACTIONS, accounts_for_mobile_hits
 from admin.auth import has_role
-from models import Role
+from admin.i18n import N_, _
+from models import LoginAccount, Role
 from views.fragments import call, forbidden, render
 
 VIEW_KEYS = {"member": "members", "login_account": "login_accounts", "client": "clients"}
+PHONE_ACTION_LABELS = {
+    "send_phone_code": N_("Send phone code"),
+    "confirm_phone_code": N_("Type phone code"),
+}
 
 
 def hit_url(request: Request, hit: Hit) -> str:
@@ -24,9 +30,29 @@ async def results(request: Request) -> Response:
         return forbidden(request)
     query = request.query_params.get("q", "")
     hits = await call(request, lookup, query)
+    accounts = await call(request, accounts_for_mobile_hits, hits)
     return render(
-        request, "lookup_results.html", hits=hits, query=query, url=hit_url, as_page=False
+        request,
+        "lookup_results.html",
+        hits=hits,
+        query=query,
+        url=hit_url,
+        accounts=accounts,
+        actions=account_actions,
+        as_page=False,
     )
+
+
+def account_actions(request: Request, account: LoginAccount) -> list[tuple[str, str, str]]:
+    """(label, url, testid) of the phone-code actions of a login account found by mobile."""
+    return [
+        (
+            _(PHONE_ACTION_LABELS[name]),
+            str(request.url_for("admin:do", key="login_accounts", pk=account.id, action=name)),
+            f"lookup-{name.replace('_', '-')}",
+        )
+        for name in PHONE_ACTIONS
+    ]
 
 
 async def go(request: Request) -> Response:
@@ -37,7 +63,15 @@ async def go(request: Request) -> Response:
     hits = await call(request, lookup, query)
     if hits:
         return RedirectResponse(hit_url(request, hits[0]), status_code=303)
-    return render(request, "lookup_results.html", hits=hits, query=query, url=hit_url, as_page=True)
+    return render(
+        request,
+        "lookup_results.html",
+        hits=hits,
+        query=query,
+        url=hit_url,
+        accounts={},
+        as_page=True,
+    )
 
 
 def routes() -> list[Route]:

@@ -12,12 +12,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from actions import consequences
 from actions.errors import Refused
 from admin import errors
 from admin.auth import has_role
 from views.base import SportelloModelView
 from views.form_checks import parse_pk
-from views.fragments import forbidden, render
+from views.fragments import db, forbidden, render
 
 
 def route(views: list[SportelloModelView]) -> Route:
@@ -38,6 +39,7 @@ def route(views: list[SportelloModelView]) -> Route:
         try:
             response: Response = await handler(request, pk)
         except Refused as refusal:  # e.g. the record vanished between the list and the click
+            consequences.take(db(request))
             return render(request, "_outcome.html", ok=False, message=refusal.translated())
         return response
 

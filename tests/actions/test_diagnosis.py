@@ -1,10 +1,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy.orm import Session
 
+from actions.consequences import take
+from actions.context import Actor
 from actions.diagnosis import findings
+from actions.forget_generate import forget_account
 from models import AccountState, LoginAccount, Member, MemberState, Organization
 from tests.conftest import make_member
 
@@ -97,3 +101,77 @@ def test_a_healthy_validated_member_has_nothing_wrong(
     session.commit()
 
     assert findings(pending_member, NOW) == []
+
+
+def _forgotten(
+    session: Session, olivia: Actor, organization: Organization, member: Member, **values: Any
+) -> LoginAccount:
+    account = LoginAccount(organization=organization, member=member, username="mrossi", **values)
+    session.add(account)
+    session.commit()
+    forget_account(session, olivia, account.id)
+    session.commit()
+    session.refresh(member)
+    return account
+
+
+def test_after_forgetting_an_expired_account_the_next_step_is_generate(
+    session: Session, olivia: Actor, organization: Organization, pending_member: Member
+) -> None:
+    _forgotten(
+        session,
+        olivia,
+        organization,
+        pending_member,
+        state=AccountState.PENDING_ACTIVATION,
+        activation_expires_at=NOW - dt.timedelta(days=3),
+    )
+
+    found = findings(pending_member, NOW)
+
+    assert _fixes(pending_member)[-1] == ("members", "generate_account")
+    assert found[-1].fix_label == "Generate login account"
+    assert "mrossi was forgotten on" in found[-1].text()
+    assert "new activation mail, valid 24 hours" in found[-1].text()
+
+
+def test_an_active_account_forgotten_by_mistake_is_linked_again(
+    session: Session, olivia: Actor, organization: Organization, pending_member: Member
+) -> None:
+    _forgotten(session, olivia, organization, pending_member, state=AccountState.ACTIVE)
+
+    assert _fixes(pending_member)[-1] == ("members", "link_card")
+    assert "forgotten on" in findings(pending_member, NOW)[-1].text()
+
+
+def test_another_members_forgotten_account_changes_nothing(
+    session: Session, olivia: Actor, organization: Organization, pending_member: Member
+) -> None:
+    other = make_member(session, organization, email="other@example.org", tax_code="X1")
+    _forgotten(session, olivia, organization, other, state=AccountState.PENDING_ACTIVATION)
+
+    assert _fixes(pending_member)[-1] == ("members", "link_card")
+    assert _fixes(other)[-1] == ("members", "generate_account")
+
+
+def test_forgetting_tells_the_next_step_and_the_links_revoked(
+    session: Session, olivia: Actor, organization: Organization, pending_member: Member
+) -> None:
+    account = LoginAccount(
+        organization=organization,
+        member=pending_member,
+        username="mrossi",
+        state=AccountState.PENDING_ACTIVATION,
+        activation_token_hash="x",
+        activation_expires_at=NOW - dt.timedelta(days=3),
+    )
+    session.add(account)
+    session.commit()
+
+    forget_account(session, olivia, account.id)
+
+    assert [c.english() for c in take(session)] == [
+        "Mario Rossi has no login account now: the next step is Generate login account, on the "
+        "member's page.",
+        "The activation and reset links mailed for mrossi no longer work.",
+    ]

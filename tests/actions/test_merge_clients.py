@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from actions.consequences import take
 from actions.context import Actor
 from actions.errors import Conflict, Refused
 from actions.merge_clients import ask_delete, ask_merge, delete_client, merge, preview, undo_merge
@@ -357,3 +358,18 @@ def test_an_emptied_client_that_a_merge_record_names_as_target_stays(
 
     assert session.get(Client, target.id) is not None
     assert last_event(session, "client.delete").outcome == Outcome.REFUSED
+
+
+def test_merge_and_undo_tell_what_else_changed(
+    session: Session, olivia: Actor, pair: tuple[Client, Client]
+) -> None:
+    source, _target = pair
+
+    merged(session, olivia, source.id, "C000001")
+    assert [c.english() for c in take(session)] == [
+        "C000002 stays, emptied, and can be deleted; until then the merge can be undone."
+    ]
+    undo_merge(session, olivia, source.id)
+    assert [c.english() for c in take(session)] == [
+        "C000002 is no longer merged into C000001; events C000001 received since stay there."
+    ]

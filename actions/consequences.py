@@ -1,0 +1,43 @@
+"""What an action changed besides its own record, told to the operator with its outcome:
+the earlier enrolment an enrolment cancelled, the number a phone code went to, the links a
+forgotten account lost. An action `tell`s them once its checks have passed, in its
+transaction; whoever shows the outcome `take`s them (views/fragments.done) and a refusal
+drops them (views/fragments.refused). They live in the session's `info`, beside the audit
+scope, so that every caller of an action (browser, command line, tests) can read them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from actions.errors import localised
+from admin.i18n import gettext
+
+_KEY = "sportello_consequences"
+
+
+@dataclass(frozen=True)
+class Consequence:
+    message: str  # msgid with %(name)s parameters
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def text(self) -> str:
+        message = gettext(self.message)
+        if not self.params:
+            return message
+        return message % {k: localised(v) for k, v in self.params.items()}
+
+    def english(self) -> str:
+        return self.message % self.params if self.params else self.message
+
+
+def tell(session: Session, message: str, **params: Any) -> None:
+    session.info.setdefault(_KEY, []).append(Consequence(message, params))
+
+
+def take(session: Session) -> list[Consequence]:
+    """The consequences told since the last `take`, in the order they were told."""
+    told: list[Consequence] = session.info.pop(_KEY, [])
+    return told
