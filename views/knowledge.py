@@ -20,7 +20,7 @@ from admin.i18n import N_, current_locale, lazy_gettext
 from models import ArticleAudience, KnowledgeArticle, Role
 from models.knowledge import ARTICLE_LANGUAGES
 from views.base import SportelloModelView, version_field
-from views.fragments import call, forbidden, operator_link, render
+from views.fragments import call, forbidden, is_htmx, operator_link, render
 from views.intake import LANGUAGES
 
 AUDIENCE_LABELS = {"public": N_("public"), "resellers": N_("resellers only")}
@@ -119,6 +119,26 @@ async def _page(request: Request) -> Response:
             )
         except Refused as refusal:
             context.update(error=refusal.translated(), error_field=refusal.field)
+    response: Response
+    if _results_only(request):
+        response = render(
+            request, "knowledge_results.html", audiences=AUDIENCE_LABELS, as_page=False, **context
+        )
+    else:
+        response = await _whole_page(request, values, context)
+    response.headers["Vary"] = "HX-Request"  # the same address answers a page or its results
+    return response
+
+
+def _results_only(request: Request) -> bool:
+    """A search sent from the page (htmx) replaces its results; going back in the history
+    to an address htmx pushed asks for the whole page again."""
+    return is_htmx(request) and request.headers.get("hx-history-restore-request") != "true"
+
+
+async def _whole_page(
+    request: Request, values: dict[str, str], context: dict[str, Any]
+) -> Response:
     language = values["language"] if values["language"] in ARTICLE_LANGUAGES else None
     return render(
         request,
