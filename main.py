@@ -11,6 +11,7 @@ from typing import Any
 import click
 from starlette.applications import Starlette
 
+from admin.i18n import N_, _
 from admin.settings import Settings, SettingsError, load
 
 
@@ -37,10 +38,27 @@ def _log_to_stderr() -> None:
     )
 
 
+def _language_of_the_shell(env: Any = None) -> str:
+    """The console's language for the command line, from LC_ALL, LC_MESSAGES or LANG
+    (`fr_FR.UTF-8` gives French); English when none names a language it speaks."""
+    from admin import i18n
+
+    env = os.environ if env is None else env
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(name, "").split(".", 1)[0].split("@", 1)[0]
+        if value:
+            return i18n.negotiate(value.replace("_", "-")) or i18n.DEFAULT_LOCALE
+    return i18n.DEFAULT_LOCALE
+
+
 @click.group()
 def cli() -> None:
     """Sportello: the back-office console for support desks."""
+    from admin import i18n
+
     _log_to_stderr()
+    i18n.install()
+    i18n.set_locale(_language_of_the_shell())
 
 
 @cli.command()
@@ -168,9 +186,12 @@ def create_operator_command(name: str, role: str, display_name: str | None) -> N
             )
         except Refused as refusal:
             session.commit()
-            raise click.ClickException(str(refusal)) from None
+            raise click.ClickException(refusal.translated()) from None
         session.commit()
-        click.echo(f"operator {operator.username} ({operator.role.value}) created")
+        click.echo(
+            _("operator %(username)s (%(role)s) created")
+            % {"username": operator.username, "role": operator.role.value}
+        )
 
 
 @cli.group()
@@ -194,8 +215,13 @@ def outbox_dispatch(once: bool) -> None:
             outbox_actions.transports_from(settings.smtp_url, settings.mail_from),
         )
         click.echo(
-            f"sent {report.sent}, retrying {report.retried}, failed {report.failed}, "
-            f"interrupted {report.abandoned}"
+            _("sent %(sent)s, retrying %(retried)s, failed %(failed)s, interrupted %(abandoned)s")
+            % {
+                "sent": report.sent,
+                "retried": report.retried,
+                "failed": report.failed,
+                "abandoned": report.abandoned,
+            }
         )
         return
     stop = threading.Event()
@@ -243,10 +269,19 @@ def duplicates_clients(output: str, min_score: int) -> None:
         for row in rows:
             click.echo("\t".join(str(value) for value in row))
     click.echo(
-        f"{len(rows)} pairs among {report.clients} clients; {report.candidates_scored} candidate pairs "
-        "scored",
+        _("%(pairs)s pairs among %(clients)s clients; %(scored)s candidate pairs scored")
+        % {"pairs": len(rows), "clients": report.clients, "scored": report.candidates_scored},
         err=True,
     )
+
+
+# How intake found the client of an imported line, as the line's answer says it.
+MATCHED_BY = {
+    "client number": N_("found by client number"),
+    "identifier": N_("found by SIRET or VAT number"),
+    "name": N_("found by name"),
+    "new": N_("new client"),
+}
 
 
 @cli.command("import-requests")
@@ -290,14 +325,32 @@ def import_requests(path: Any) -> None:
                 session.commit()
             except ValueError:
                 refused += 1
-                click.echo(f"line {line}: refused: unknown kind {values.get('kind')!r}", err=True)
+                reason = _("unknown kind %(kind)s: use one of %(kinds)s") % {
+                    "kind": repr(values.get("kind")),
+                    "kinds": ", ".join(kind.value for kind in EventKind),
+                }
+                click.echo(
+                    _("line %(line)s: refused: %(reason)s") % {"line": line, "reason": reason},
+                    err=True,
+                )
                 continue
             except Refused as refusal:
                 session.commit()  # the refusal's audit event, nothing else
                 refused += 1
-                click.echo(f"line {line}: refused: {refusal}", err=True)
+                click.echo(
+                    _("line %(line)s: refused: %(reason)s")
+                    % {"line": line, "reason": refusal.translated()},
+                    err=True,
+                )
                 continue
-            click.echo(f"line {line}: {result.client.client_number} ({result.matched_by})")
+            click.echo(
+                _("line %(line)s: %(client)s (%(matched_by)s)")
+                % {
+                    "line": line,
+                    "client": result.client.client_number,
+                    "matched_by": _(MATCHED_BY.get(result.matched_by, result.matched_by)),
+                }
+            )
     if refused:
         sys.exit(1)
 
@@ -317,11 +370,11 @@ def audit_verify() -> None:
     with make_sessionmaker(make_engine(settings.database_url))() as session:
         verdict = verify(session)
     if verdict.intact:
-        click.echo(f"audit chain intact: {verdict.count} events")
+        click.echo(_("audit chain intact: %(count)s events") % {"count": verdict.count})
         return
     click.echo(
-        f"audit chain broken at event {verdict.first_bad_seq}: {verdict.problem} "
-        f"({verdict.count} events verified before it)",
+        _("audit chain broken at event %(seq)s: %(problem)s (%(count)s events verified before it)")
+        % {"seq": verdict.first_bad_seq, "problem": verdict.problem, "count": verdict.count},
         err=True,
     )
     sys.exit(1)

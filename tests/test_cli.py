@@ -45,7 +45,15 @@ def run(
         [sys.executable, "main.py", *args],
         cwd=ROOT,
         input=stdin,
-        env={**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": SECRET_KEY, **env},
+        env={
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": SECRET_KEY,
+            "LC_ALL": "",
+            "LC_MESSAGES": "",
+            "LANG": "C.UTF-8",  # English, whatever the shell running the suite speaks
+            **env,
+        },
         capture_output=True,
         text=True,
         timeout=120,
@@ -295,7 +303,10 @@ def test_import_requests_records_each_line_through_intake(
     result = run(database_url, "import-requests", str(requests))
 
     assert result.returncode == 1
-    assert result.stdout.splitlines() == ["line 2: C000001 (new)", "line 3: C000001 (name)"]
+    assert result.stdout.splitlines() == [
+        "line 2: C000001 (new client)",
+        "line 3: C000001 (found by name)",
+    ]
     assert "line 4: refused: The SIRET or VAT number" in result.stderr
     assert "line 5: refused: unknown kind" in result.stderr
     fresh(session)
@@ -303,3 +314,33 @@ def test_import_requests_records_each_line_through_intake(
     assert client.origin == ClientOrigin.IMPORT
     assert session.scalar(select(func.count(ClientEvent.id))) == 2
     assert session.scalar(select(func.count(OutboxMessage.id))) == 1  # its number, mailed once
+
+
+def test_import_requests_answers_in_the_language_of_the_shell(
+    database_url: str, tmp_path: Path
+) -> None:
+    requests = tmp_path / "requests.csv"
+    requests.write_text(
+        "legal_name,identifier,client_number,kind,description,requester_email,language\n"
+        "Mairie de Brest,214 301 376 00015,,event_cover,Marché de Noël,,fr\n"
+        "Ville de Brest,21430137600016,,other,,,fr\n"
+        "Ville de Lyon,,,kind of its own,,,fr\n",
+        encoding="utf-8",
+    )
+
+    french = run(database_url, "import-requests", str(requests), LANG="fr_FR.UTF-8")
+    dutch = run(database_url, "import-requests", str(requests), LC_ALL="nl_BE.UTF-8")
+
+    assert french.stdout.splitlines() == ["ligne 2 : C000001 (nouveau client)"]
+    assert "ligne 3 : refusée : " in french.stderr
+    assert "The SIRET or VAT number" not in french.stderr
+    assert "ligne 4 : refusée : type inconnu 'kind of its own'" in french.stderr
+    assert dutch.stdout.splitlines() == ["regel 2: C000001 (gevonden op SIRET- of btw-nummer)"]
+    assert "regel 4: geweigerd: onbekend soort 'kind of its own'" in dutch.stderr
+
+
+def test_the_audit_check_speaks_the_language_of_the_shell(database_url: str) -> None:
+    result = run(database_url, "audit", "verify", LANG="it_IT.UTF-8")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("catena di audit integra: ")
