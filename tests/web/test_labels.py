@@ -265,6 +265,18 @@ def test_an_outbox_messages_page_is_titled_with_its_channel_and_recipient(
     assert _heading(page) == "E-mail to anna@example.it"
 
 
+def test_a_picker_offers_members_by_name(
+    client: TestClient, personas: Personas, mario: Member
+) -> None:
+    log_in(client, "olivia")
+
+    found = client.get("/admin/_api/members/relation-lookup", params={"pks": mario.id}).json()
+
+    [item] = found["items"]
+    assert item["_meta"]["repr"] == f"Mario Rossi (member {mario.id})"
+    assert item["_meta"]["select2"]["result"] == f"<span>Mario Rossi (member {mario.id})</span>"
+
+
 # --- the message after a save ----------------------------------------------------------------
 
 
