@@ -70,16 +70,21 @@ def test_find_merge_undo_merge_again_and_delete(page: Page, console: Console) ->
     expect(panel.get_by_test_id("merge-preview")).to_contain_text(f"{target} Mairie de {tag} stays")
     expect(panel.get_by_test_id("moving")).to_contain_text("1 events move")
     panel.get_by_test_id("confirm").click()
-    expect(page.locator(FLASH).first).to_contain_text(f"{source} is merged into {target}")
+    # The outcome stays in the panel with Undo; the page behind shows the merge done.
+    expect(panel.get_by_test_id("outcome")).to_contain_text(f"{source} is merged into {target}")
+    expect(panel.get_by_test_id("outcome")).to_contain_text("the merge can be undone")
     expect(page.get_by_test_id("no-duplicates")).to_be_visible()  # a merged client is no duplicate
 
-    # Undo, from the source's page: its event comes back.
-    page.goto(f"{console.url}/admin/clients/list?q={source}")  # the search reads starts
-    page.locator(f"tr:has-text('{source}') a[href*='/detail']").first.click()
-    expect(page.get_by_test_id("no-events")).to_be_visible()
-    page.locator("[data-testid^=undo-merge-]").click()
+    # Undo, in place: its confirmation step opens in the same panel.
+    panel.get_by_test_id("undo").click()
     panel.get_by_test_id("confirm").click()
     expect(page.locator(FLASH).first).to_contain_text("The merge is undone")
+    expect(page.locator(FLASH).first).to_contain_text(f"{source} is no longer merged into {target}")
+    expect(page.get_by_test_id("duplicate-pair")).to_have_count(1)  # the pair is back
+
+    # The source's event is back on its page.
+    page.goto(f"{console.url}/admin/clients/list?q={source}")  # the search reads starts
+    page.locator(f"tr:has-text('{source}') a[href*='/detail']").first.click()
     assert _events(page) == 1
 
     # Merge again from the same page, choosing the target by its name.
@@ -90,8 +95,10 @@ def test_find_merge_undo_merge_again_and_delete(page: Page, console: Console) ->
     panel.get_by_test_id("target").fill(target)
     panel.get_by_test_id("preview").click()
     panel.get_by_test_id("confirm").click()
-    expect(page.locator(FLASH).first).to_contain_text(f"{source} is merged into {target}")
+    expect(panel.get_by_test_id("outcome")).to_contain_text(f"{source} is merged into {target}")
+    expect(panel.get_by_test_id("undo")).to_be_visible()
     expect(page.get_by_test_id("no-events")).to_be_visible()
+    panel.get_by_test_id("close").click()
 
     # Delete the emptied record: the typed number is required.
     page.locator("[data-testid^=delete-client-]").click()
@@ -162,3 +169,22 @@ def test_a_chain_of_merges_is_undone_latest_first_and_every_event_goes_home(
     expect(page.get_by_test_id("outcome")).to_contain_text(f"1 events are back on {first}")
 
     assert [_events_of(page, console, n) for n in (first, second, third)] == [1, 1, 1]
+
+
+def test_a_merge_from_the_list_is_undone_from_its_outcome(page: Page, console: Console) -> None:
+    tag = _tag()
+    console.login(page, "demo-operator")
+    target = _record(page, console, f"Mairie de {tag}", f"m@{tag.lower()}.example.fr")
+    source = _record(page, console, f"Quartier {tag}", f"q@{tag.lower()}.example.fr")
+    _merge(page, console, source, target)
+
+    page.get_by_test_id("outcome").get_by_test_id("undo").click()
+    panel = page.get_by_test_id("action-panel")
+    expect(panel.get_by_test_id("undo_merge-form")).to_contain_text(f"Undo the merge of {source}")
+    panel.get_by_test_id("confirm").click()
+
+    outcome = page.get_by_test_id("outcome")
+    expect(outcome).to_have_count(2)  # the undo's, and the merge's without its Undo now
+    expect(outcome.first).to_contain_text(f"1 events are back on {source}")
+    expect(outcome.first).to_contain_text(f"no longer merged into {target}")
+    expect(page.get_by_test_id("undo")).to_have_count(0)

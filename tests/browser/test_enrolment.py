@@ -4,6 +4,7 @@ The trainee's address is fresh, so the scenario also runs against a demo instanc
 
 from __future__ import annotations
 
+import re
 import secrets
 
 from playwright.sync_api import Page, expect
@@ -35,8 +36,15 @@ def test_enrol_a_trainee_twice_in_the_same_type(page: Page, console: Console) ->
 
     _enrol(page, console, 0, "Claire Dubois", email)
     expect(page.get_by_test_id("outcome")).to_contain_text("Claire Dubois is enrolled")
+    expect(page.get_by_test_id("outcome-fact")).to_have_count(0)  # nothing else changed
     _enrol(page, console, 1, "Claire Dubois", email)
-    expect(page.get_by_test_id("outcome")).to_contain_text("Claire Dubois is enrolled")
+    outcome = page.get_by_test_id("outcome").last
+    expect(outcome).to_contain_text("Claire Dubois is enrolled")
+    # The earlier enrolment it cancelled is named, with its training.
+    expect(outcome.get_by_test_id("outcome-fact")).to_contain_text(
+        re.compile(r"earlier pending enrolment of Claire Dubois in First aid \S+ \(enrolment \d+\)")
+    )
+    expect(outcome.get_by_test_id("outcome-fact")).to_contain_text("is cancelled")
 
     assert _states(page, console, email) == ["pending", "cancelled"]  # newest first
 
