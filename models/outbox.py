@@ -4,7 +4,7 @@ import datetime as dt
 import enum
 
 from sqlalchemy import ForeignKey, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import PLAIN, Base, Wording, str_enum, utcnow
 
@@ -71,6 +71,9 @@ class OutboxMessage(Base):
     resent_from_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_message.id"))
     secret: Mapped[str | None] = mapped_column(String(40))  # a SecretKind value
     masked_body: Mapped[str | None] = mapped_column(Text)
+
+    # The message this one is a copy of, named on a message's page ("E-mail to ...").
+    resent_from: Mapped[OutboxMessage | None] = relationship(remote_side=[id], lazy="select")
 
     # The body is kept for delivery, never shown or exported: operators see `shown_body`.
     __secret_fields__ = frozenset({"body"})

@@ -4,7 +4,7 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette_admin import DateTimeField, EmailField, EnumField, HasOne, IntegerField, StringField
+from starlette_admin import DateTimeField, EmailField, EnumField, IntegerField, StringField
 
 from actions import companies, personal_data
 from actions.errors import Refused
@@ -12,6 +12,7 @@ from admin.i18n import N_, _, lazy_gettext
 from models import CredentialPolicy, Organization, Role
 from views.base import SportelloModelView
 from views.fragments import RowAction, call, perform, render
+from views.rendering import LinkedHasOne
 
 
 def _unregistered_company(row: dict[str, Any]) -> bool:
@@ -44,7 +45,7 @@ class OrganizationView(SportelloModelView):
             "credential_policy", enum=CredentialPolicy, label=lazy_gettext("Members log in with")
         ),
         EmailField("email", label=lazy_gettext("E-mail on file")),
-        HasOne(
+        LinkedHasOne(
             "administrator",
             key="members",
             label=lazy_gettext("Administrator"),

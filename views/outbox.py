@@ -18,6 +18,7 @@ from admin.i18n import _, lazy_gettext
 from models import Channel, OutboxMessage, OutboxStatus
 from views.base import SportelloModelView, StateField
 from views.fragments import RowAction, call, done, list_row, refused, render
+from views.rendering import LinkedHasOne
 
 
 def _delivered_or_failed(row: dict[str, Any]) -> bool:
@@ -46,7 +47,7 @@ class OutboxView(SportelloModelView):
         StringField("entity_type", label=lazy_gettext("Entity")),
         StringField("entity_id", label=lazy_gettext("Entity id")),
         DateTimeField("next_attempt_at", label=lazy_gettext("Next attempt")),
-        IntegerField("resent_from_id", label=lazy_gettext("Copy of")),
+        LinkedHasOne("resent_from", key="outbox", label=lazy_gettext("Copy of")),
         # A property: the text with any link or code hidden (the body itself is never shown).
         TextAreaField("shown_body", label=lazy_gettext("Text"), read_only=True),
     ]
@@ -56,7 +57,7 @@ class OutboxView(SportelloModelView):
         "entity_type",
         "entity_id",
         "next_attempt_at",
-        "resent_from_id",
+        "resent_from",
     ]
     exclude_fields_from_export = ["shown_body"]
     searchable_fields = ["recipient", "subject", "caused_by", "status", "channel", "created_at"]

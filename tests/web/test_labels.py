@@ -245,24 +245,24 @@ def test_a_tickets_page_is_titled_with_its_number_and_subject(
     assert _title(page).startswith(f"{ticket.number} Cedolino")
 
 
-def test_an_outbox_messages_page_is_titled_with_its_channel_and_recipient(
+def test_an_outbox_messages_page_is_titled_with_its_channel_and_recipient_and_names_its_original(
     client: TestClient, personas: Personas, session: Session
 ) -> None:
-    message = OutboxMessage(
-        channel=Channel.EMAIL,
-        recipient="anna@example.it",
-        subject="Benvenuta",
-        body="Ciao",
-        caused_by="test",
+    values = {"subject": "Benvenuta", "body": "Ciao", "caused_by": "test"}
+    original = OutboxMessage(channel=Channel.SMS, recipient="+393331234567", **values)
+    copy = OutboxMessage(
+        channel=Channel.EMAIL, recipient="anna@example.it", resent_from=original, **values
     )
-    session.add(message)
+    session.add_all([original, copy])
     session.commit()
     log_in(client, "sam")
 
-    page = page_of(client.get(f"/admin/outbox/detail?pk={message.id}"))
+    page = page_of(client.get(f"/admin/outbox/detail?pk={copy.id}"))
 
     _no_ids_for_names(page)
     assert _heading(page) == "E-mail to anna@example.it"
+    link = page.select_one(f"a[href*='/admin/outbox/detail?pk={original.id}']")
+    assert link is not None and link.get_text(strip=True) == "SMS to +393331234567"
 
 
 def test_a_picker_offers_members_by_name(
