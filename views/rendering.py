@@ -134,23 +134,36 @@ def record_page_url(action: str, original: Callable[..., str]) -> Callable[..., 
 MENUS_KEPT = 512
 
 
+def menu_entries(views: Sequence[Any]) -> list[Any]:
+    """The menu's entries, each drop-down's opened in its place."""
+    entries: list[Any] = []
+    for view in views:
+        if isinstance(view, DropDown):
+            entries.extend(menu_entries(view.views))
+        else:
+            entries.append(view)
+    return entries
+
+
 def remembered_menu() -> Callable[..., Markup]:
     """starlette-admin's side menu (its layout's block `sidebar_menu`), for an operator who is
     signed in, rendered once for each language, address, set of entries the operator may open
-    and entry open now: what the block reads. A menu with a drop-down, or for nobody signed in
-    (it then holds the request's CSRF token), is rendered every time."""
+    and entry open now, groups opened: what the block reads (a group is shown, and open,
+    according to its entries). For nobody signed in (it then holds the request's CSRF token)
+    the menu is rendered every time."""
     known: dict[tuple[Any, ...], Markup] = {}
 
     def menu(
         request: Request, signed_in: Any, views: Sequence[Any], render: Callable[[], Markup]
     ) -> Markup:
-        if signed_in is None or any(isinstance(view, DropDown) for view in views):
+        if signed_in is None:
             return render()
+        entries = menu_entries(views)
         key = (
             get_locale(),
             str(request.base_url),
-            tuple(view.is_accessible(request) for view in views),
-            tuple(view.is_active(request) for view in views),
+            tuple(view.is_accessible(request) for view in entries),
+            tuple(view.is_active(request) for view in entries),
         )
         try:
             return known[key]
