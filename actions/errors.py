@@ -8,7 +8,15 @@ from admin.i18n import gettext
 
 
 class Term(str):
-    """A parameter that is itself a msgid (a state, a field label): translated on display."""
+    """A parameter that is itself a msgid (a state, a field label): translated on display,
+    in the message context the msgid was marked with (`NC_`), if any."""
+
+    context: str | None
+
+    def __new__(cls, value: str) -> Term:
+        term = super().__new__(cls, value)
+        term.context = getattr(value, "context", None)
+        return term
 
 
 def _english(value: Any) -> Any:

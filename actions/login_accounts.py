@@ -45,18 +45,34 @@ def issue_reset(account: LoginAccount, now: dt.datetime) -> str:
     return token
 
 
+# One sentence per credential: "PIN" and "password" take different articles and
+# adjectives in Italian and French ("un nuovo PIN", "una nuova password").
 MAILS = {
-    "activation": (
+    ("activation", "pin"): (
         N_("Activate your account"),
         N_(
             "Hello,\n\nyour account %(username)s is ready. Open this link within 24 hours to "
-            "activate it and choose your %(secret)s:\n\n%(link)s\n"
+            "activate it and choose your PIN:\n\n%(link)s\n"
         ),
     ),
-    "reset": (
-        N_("Choose a new %(secret)s"),
+    ("activation", "password"): (
+        N_("Activate your account"),
         N_(
-            "Hello,\n\nto choose a new %(secret)s for %(username)s, open this link within 24 "
+            "Hello,\n\nyour account %(username)s is ready. Open this link within 24 hours to "
+            "activate it and choose your password:\n\n%(link)s\n"
+        ),
+    ),
+    ("reset", "pin"): (
+        N_("Choose a new PIN"),
+        N_(
+            "Hello,\n\nto choose a new PIN for %(username)s, open this link within 24 "
+            "hours:\n\n%(link)s\n\nThe link works once. If you did not ask for it, ignore this mail.\n"
+        ),
+    ),
+    ("reset", "password"): (
+        N_("Choose a new password"),
+        N_(
+            "Hello,\n\nto choose a new password for %(username)s, open this link within 24 "
             "hours:\n\n%(link)s\n\nThe link works once. If you did not ask for it, ignore this mail.\n"
         ),
     ),
@@ -78,13 +94,12 @@ def mail_link(
             N_("The login account has no e-mail address: fill it in first."), field="login_email"
         )
     language = account.organization.language
-    secret = translate(language, SECRET_NAMES[account.organization.credential_policy.value])
     values = {
         "username": account.username,
-        "secret": secret,
         "link": f"{link_base.rstrip('/')}/account/{kind}/{token}",
     }
-    subject, body = (translate(language, text) % values for text in MAILS[kind])
+    texts = MAILS[kind, account.organization.credential_policy.value]
+    subject, body = (translate(language, text) % values for text in texts)
     return outbox.enqueue(
         session,
         recipient=account.login_email,
@@ -96,6 +111,3 @@ def mail_link(
         secret=SecretKind.ACCOUNT_ACTIVATION if kind == "activation" else SecretKind.ACCOUNT_RESET,
         hidden=(values["link"],),
     )
-
-
-SECRET_NAMES = {"pin": N_("PIN"), "password": N_("password")}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from actions.errors import Refused
-from admin.i18n import N_
+from admin.i18n import N_, NC_
 from models import Member
 
 
@@ -28,6 +28,6 @@ FIELD_LABELS = {
 STATE_LABELS = {
     "incomplete": N_("incomplete"),
     "pending": N_("pending"),
-    "validated": N_("validated"),
+    "validated": NC_("member state", "validated"),
     "rejected": N_("rejected"),
 }

@@ -21,6 +21,7 @@ from stdnum.fr import siren, siret, tva
 from stdnum.it import codicefiscale, iva
 from stdnum.nl import btw
 
+from actions import email_refusals
 from actions.errors import Refused, Term
 from admin.i18n import N_
 
@@ -32,12 +33,7 @@ def email(value: str, field: str = "email") -> str:
     try:
         return validate_email(value.strip(), check_deliverability=False).normalized
     except EmailNotValidError as error:
-        raise Refused(
-            N_("%(value)s is not a valid e-mail address (%(why)s). Check it with the caller."),
-            field=field,
-            value=value.strip(),
-            why=str(error),
-        ) from None
+        raise email_refusals.refusal(error, value.strip(), field) from None
 
 
 def tax_code(value: str) -> str:

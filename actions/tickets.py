@@ -23,7 +23,7 @@ from actions.audit import Scope, audited, changing
 from actions.context import Actor
 from actions.errors import Conflict, Forbidden, Refused, Term
 from actions.unique import add_numbered
-from admin.i18n import N_, translate
+from admin.i18n import N_, NC_, translate
 from models import (
     Operator,
     Organization,
@@ -55,7 +55,7 @@ STATE_LABELS = {
     "new": N_("new"),
     "open": N_("open"),
     "waiting": N_("waiting on the customer"),
-    "resolved": N_("resolved"),
+    "resolved": NC_("ticket state", "resolved"),
     "closed": N_("closed"),
 }
 

@@ -1,7 +1,10 @@
 """Languages: gettext catalogs for Sportello's strings and for starlette-admin's.
 
-starlette-admin ships no Italian or Dutch and offers no public way to add a locale,
-so `install()` extends its locale list and translation table before the Admin is built.
+starlette-admin ships French but no Italian or Dutch, and offers no public way to add a
+locale, so `install()` extends its locale list and translation table before the Admin is
+built. A msgid that reads differently by what it qualifies ("resolved": a ticket is
+"risolto", a request "risolta") carries a message context: `NC_` marks it, `gettext`
+translates it in its context.
 Catalogs are kept as .po files and compiled in memory at start-up: no build step, no
 binary files in the repository.
 """
@@ -25,7 +28,7 @@ from jinja2 import Environment
 from starlette_admin import i18n as sa_i18n
 
 TRANSLATIONS_DIR = Path(__file__).parent / "translations"
-LOCALES = ("en", "it")
+LOCALES = ("en", "it", "fr", "nl")
 DEFAULT_LOCALE = "en"
 DOMAIN = "sportello"
 
@@ -35,8 +38,40 @@ def N_(message: str) -> str:
     return message
 
 
+class Msgid(str):
+    """A msgid that keeps its message context until it is translated."""
+
+    context: str
+
+    def __new__(cls, message: str, context: str) -> Msgid:
+        msgid = super().__new__(cls, message)
+        msgid.context = context
+        return msgid
+
+
+def NC_(context: str, message: str) -> str:
+    """Mark a string with its context (`NC_("ticket", "resolved")`); `gettext` and the
+    templates' `_` translate it in that context."""
+    return Msgid(message, context)
+
+
 def gettext(message: str) -> str:
+    context = getattr(message, "context", None)
+    if context is not None:
+        return pgettext(context, message)
     return sa_i18n.gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return sa_i18n.ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    return catalog(current_locale()).upgettext(context, str(message))
+
+
+def npgettext(context: str, singular: str, plural: str, n: int) -> str:
+    return catalog(current_locale()).unpgettext(context, singular, plural, n)
 
 
 _ = gettext
@@ -52,7 +87,11 @@ def set_locale(locale: str) -> None:
 
 def translate(locale: str, message: str) -> str:
     """Translate outside a request, e.g. a mail in the recipient's language."""
-    return catalog(locale if locale in LOCALES else DEFAULT_LOCALE).ugettext(message)
+    translations = catalog(locale if locale in LOCALES else DEFAULT_LOCALE)
+    context = getattr(message, "context", None)
+    if context is not None:
+        return translations.upgettext(context, str(message))
+    return translations.ugettext(message)
 
 
 def negotiate(accept_language: str | None) -> str | None:
@@ -142,6 +181,10 @@ def format_number(value: float | None) -> str:
 
 
 def install_formats(env: Environment) -> None:
-    """Template filters: `when` for dates and times, `number` for numbers, per locale."""
+    """Template filters: `when` for dates and times, `number` for numbers, per locale; and
+    the gettext functions, with `pgettext` and `npgettext` and contexts kept by `_`."""
     filters: dict[str, Any] = {"when": format_when, "number": format_number}
     env.filters.update(filters)
+    env.install_gettext_callables(  # type: ignore[attr-defined]  # added by jinja2.ext.i18n
+        gettext, ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext
+    )

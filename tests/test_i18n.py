@@ -1,39 +1,39 @@
-"""Every string Sportello shows has an Italian translation, and languages are picked right.
+"""Every string the console shows is translated into Italian, French and Dutch, and
+languages are picked right.
 
-The messages are extracted here with babel.cfg, the mapping scripts/messages.sh gives
-pybabel, so a new string fails the suite until it is in the Italian catalog and translated:
-run scripts/messages.sh, translate, run the tests again.
+Sportello's messages are extracted here with babel.cfg, the mapping scripts/messages.sh
+gives pybabel, so a new string fails the suite until every catalog has it translated: run
+scripts/messages.sh, translate, run the tests again. starlette-admin's own strings are
+extracted from its templates and code and looked up in the catalog the console uses
+(`admin.i18n.catalog`: starlette-admin's, ours for it, then Sportello's).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog
-from babel.messages.extract import extract_from_dir
-from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
 from admin import i18n
+from tests.catalogs import ROOT, sportello_messages, starlette_admin_messages, translation
 
-ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "admin" / "translations"
-ITALIAN = TRANSLATIONS / "it" / "LC_MESSAGES" / "sportello.po"
+TRANSLATED = [locale for locale in i18n.LOCALES if locale != i18n.DEFAULT_LOCALE]
 
 
-def _source_messages() -> dict[str, str]:
-    """Each msgid found in the source tree, with the first place it was found."""
-    with (ROOT / "babel.cfg").open(encoding="utf-8") as handle:
-        method_map, options_map = parse_mapping_cfg(handle, "babel.cfg")
-    found: dict[str, str] = {}
-    for filename, lineno, message, _comments, _context in extract_from_dir(
-        str(ROOT), method_map, options_map
-    ):
-        msgid = message[0] if isinstance(message, tuple) else message
-        if msgid:
-            found.setdefault(msgid, f"{filename}:{lineno}")
-    return found
+def _catalog_path(locale: str) -> Path:
+    return TRANSLATIONS / locale / "LC_MESSAGES" / "sportello.po"
+
+
+def _translated(string: str | tuple[str, ...]) -> bool:
+    return all(string) if isinstance(string, tuple) else bool(string)
+
+
+def _name(msgid: str, context: str | None) -> str:
+    return f"{msgid!r}" if context is None else f"{msgid!r} (context {context!r})"
 
 
 def _read(path: Path) -> Catalog:
@@ -42,31 +42,76 @@ def _read(path: Path) -> Catalog:
 
 
 def test_extraction_reads_python_code_templates_and_the_extra_messages() -> None:
-    found = _source_messages()
+    found = sportello_messages()
 
-    assert "Wrong username or password." in found  # N_ in actions/
-    assert "Validation queue" in found  # lazy_gettext in views/
-    assert "Your role does not allow this action." in found  # _ in views/
-    assert "Validate %(name)s" in found  # _ in a template, newstyle
-    assert "Change language" in found  # admin/extra_messages.py, for starlette-admin
+    assert ("Wrong username or password.", None) in found  # N_ in actions/
+    assert ("Validation queue", None) in found  # lazy_gettext in views/
+    assert ("Your role does not allow this action.", None) in found  # _ in views/
+    assert ("Validate %(name)s", None) in found  # _ in a template, newstyle
+    assert ("Change language", None) in found  # admin/extra_messages.py, for starlette-admin
 
 
-def test_every_message_in_the_source_has_an_italian_translation() -> None:
-    catalog = _read(ITALIAN)
+def test_extraction_keeps_the_context_of_a_message() -> None:
+    found = sportello_messages()
+
+    assert ("resolved", "ticket state") in found
+    assert ("resolved", "access request state") in found
+    assert ("resolved", None) not in found
+
+
+@pytest.mark.parametrize("locale", TRANSLATED)
+def test_every_message_in_the_source_is_translated(locale: str) -> None:
+    path = _catalog_path(locale)
+    catalog = _read(path)
     problems = []
-    for msgid, where in sorted(_source_messages().items()):
-        entry = catalog.get(msgid)
+    for (msgid, context), found in sorted(
+        sportello_messages().items(), key=lambda item: (item[0][0], item[0][1] or "")
+    ):
+        where = found.where
+        entry = catalog.get(msgid, context=context)
         if entry is None:
-            problems.append(f"{msgid!r} ({where}): not in the catalog")
+            problems.append(f"{_name(msgid, context)} ({where}): not in the catalog")
         elif entry.fuzzy:
-            problems.append(f"{msgid!r} ({where}): fuzzy")
-        elif not entry.string:
-            problems.append(f"{msgid!r} ({where}): not translated")
+            problems.append(f"{_name(msgid, context)} ({where}): fuzzy")
+        elif not _translated(entry.string):
+            problems.append(f"{_name(msgid, context)} ({where}): not translated")
 
     assert not problems, (
-        f"{ITALIAN.relative_to(ROOT)} is behind the source; run scripts/messages.sh, "
-        "then translate:\n" + "\n".join(problems)
+        f"{path.relative_to(ROOT)} is behind the source; run scripts/messages.sh, "
+        f"then translate ({len(problems)}):\n" + "\n".join(problems)
     )
+
+
+@pytest.mark.parametrize("locale", TRANSLATED)
+def test_every_starlette_admin_message_is_translated(locale: str) -> None:
+    """starlette-admin's strings as the console reads them: its own catalog for the
+    language (French), completed by admin/translations/<locale>/starlette_admin.po and
+    Sportello's catalog (admin/extra_messages.py)."""
+    problems = [
+        f"{_name(msgid, context)} ({found.where})"
+        for (msgid, context), found in sorted(starlette_admin_messages().items(), key=str)
+        if translation(locale, msgid, context) is None
+    ]
+
+    assert not problems, (
+        f"starlette-admin's strings without a {locale} translation; add them to "
+        f"admin/translations/{locale}/LC_MESSAGES/starlette_admin.po ({len(problems)}):\n"
+        + "\n".join(problems)
+    )
+
+
+def test_the_starlette_admin_check_reads_its_templates_and_code() -> None:
+    found = starlette_admin_messages()
+
+    assert ("Change language", None) in found  # layout.html
+    assert ("Delete", None) in found  # actions, in Python
+    assert len(found) > 150
+
+
+def test_an_untranslated_entry_is_told_apart_from_a_translated_one() -> None:
+    assert translation("it", "Delete") == "Elimina"
+    assert translation("it", "resolved", "ticket state") == "risolto"
+    assert translation("it", "a message nobody translated") is None
 
 
 @pytest.mark.parametrize(
@@ -93,6 +138,67 @@ def test_a_message_is_translated_into_italian_outside_a_request() -> None:
     assert i18n.translate("it", "Validate") == "Convalida"
 
 
+def test_a_ticket_and_an_access_request_are_resolved_each_in_its_own_words() -> None:
+    from actions.tickets import STATE_LABELS as TICKET_STATES
+    from views.access_requests import STATE_LABELS as REQUEST_STATES
+
+    assert i18n.translate("it", TICKET_STATES["resolved"]) == "risolto"
+    assert i18n.translate("it", REQUEST_STATES["resolved"]) == "risolta"
+
+
+@pytest.fixture
+def italian() -> Iterator[None]:
+    i18n.install()
+    i18n.set_locale("it")
+    yield
+    i18n.set_locale(i18n.DEFAULT_LOCALE)
+
+
+@pytest.mark.usefixtures("italian")
+def test_a_term_keeps_the_context_of_its_msgid() -> None:
+    from actions.errors import Refused, Term
+    from actions.tickets import STATE_LABELS
+
+    refusal = Refused(
+        "Ticket %(number)s is %(state)s: it cannot become %(to)s.",
+        number="T-1",
+        state=Term(STATE_LABELS["resolved"]),
+        to=Term(STATE_LABELS["new"]),
+    )
+    assert refusal.translated() == "Il ticket T-1 è risolto: non può diventare nuovo."
+    assert str(refusal) == "Ticket T-1 is resolved: it cannot become new."
+
+
+@pytest.mark.usefixtures("italian")
+def test_templates_translate_in_a_message_context() -> None:
+    from jinja2 import Environment
+
+    from views.access_requests import STATE_LABELS
+
+    env = Environment(extensions=["jinja2.ext.i18n"], autoescape=True)
+    i18n.install_formats(env)
+    template = env.from_string('{{ _(label) }} / {{ pgettext("ticket state", "resolved") }}')
+    assert template.render(label=STATE_LABELS["resolved"]) == "risolta / risolto"
+
+
+@pytest.mark.parametrize(
+    ("policy", "subject", "opening"),
+    [
+        ("password", "Scegli una nuova password", "per scegliere una nuova password per"),
+        ("pin", "Scegli un nuovo PIN", "per scegliere un nuovo PIN per"),
+    ],
+)
+def test_the_italian_reset_mail_agrees_with_its_credential(
+    policy: str, subject: str, opening: str
+) -> None:
+    from actions.login_accounts import MAILS
+
+    mail_subject, body = (i18n.translate("it", text) for text in MAILS["reset", policy])
+
+    assert mail_subject == subject
+    assert opening in body
+
+
 def test_the_mail_body_keeps_its_lines_in_italian() -> None:
     body = i18n.translate(
         "it",
@@ -109,9 +215,28 @@ def test_an_italian_browser_gets_italian() -> None:
     assert i18n.negotiate("it-IT,it;q=0.9,en;q=0.8") == "it"
 
 
+@pytest.mark.parametrize(
+    ("header", "locale"),
+    [
+        ("fr-FR,fr;q=0.9,en-US;q=0.8,en;q=0.7", "fr"),
+        ("fr-CH, fr;q=0.9, en;q=0.8, de;q=0.7, *;q=0.5", "fr"),
+        ("nl-NL,nl;q=0.9,en;q=0.8", "nl"),
+        ("nl-BE", "nl"),
+    ],
+)
+def test_a_french_or_dutch_browser_gets_its_language(header: str, locale: str) -> None:
+    assert i18n.negotiate(header) == locale
+
+
 def test_a_language_we_do_not_offer_falls_back_to_the_next_accepted_one() -> None:
-    assert "fr" not in i18n.LOCALES
-    assert i18n.negotiate("fr-CH, fr;q=0.9, en;q=0.8, de;q=0.7, *;q=0.5") == "en"
+    assert "de" not in i18n.LOCALES
+    assert i18n.negotiate("de-CH, de;q=0.9, en;q=0.8, fr;q=0.7") == "en"
+
+
+def test_the_language_menu_names_each_language_in_itself() -> None:
+    names = [i18n.language_name(locale) for locale in i18n.LOCALES]
+
+    assert names == ["English", "Italiano", "Français", "Nederlands"]
 
 
 def test_no_accept_language_header_means_no_preference() -> None:

@@ -18,7 +18,7 @@ from starlette_admin.views import Link
 from actions import access_requests, companies
 from actions.errors import Refused
 from admin.auth import actor, has_role
-from admin.i18n import N_, _, current_locale, lazy_gettext
+from admin.i18n import N_, NC_, _, current_locale, lazy_gettext
 from models import AccessRequest, AccessRequestKind, AccessRequestState, Role
 from views.base import SportelloModelView, StateField
 from views.fragments import (
@@ -43,7 +43,7 @@ STATE_LABELS = {
     "pending": N_("pending"),
     "approved": N_("approved"),
     "refused": N_("refused"),
-    "resolved": N_("resolved"),
+    "resolved": NC_("access request state", "resolved"),
 }
 PATH_LABELS = {
     "username": N_("I do not remember my username"),

@@ -3,14 +3,14 @@ states each change may start."""
 
 from __future__ import annotations
 
-from admin.i18n import N_
+from admin.i18n import N_, NC_
 from models import AppointmentState
 
 STATE_LABELS = {
     "to_confirm": N_("to confirm"),
     "confirmed": N_("confirmed"),
     "postponed": N_("postponed"),
-    "cancelled": N_("cancelled"),
+    "cancelled": NC_("appointment state", "cancelled"),
     "done": N_("done"),
 }
 TO_CONFIRM = (AppointmentState.TO_CONFIRM, AppointmentState.POSTPONED)
