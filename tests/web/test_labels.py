@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
-from sqlalchemy import update
+from sqlalchemy import Engine, event, update
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
@@ -368,3 +368,37 @@ def test_every_list_and_record_page_of_the_demo_names_records(
                 problems.append(f"{url}: titled {title!r}")
 
     assert not problems, "\n".join(problems)
+
+
+def test_a_list_names_its_rows_without_a_query_per_row(
+    app: Any, client: TestClient, engine: Engine, personas: Personas, session: Session
+) -> None:
+    """The labels of a list's related records come with its rows: a page of 50 rows runs
+    as many statements as a page of 10."""
+    load_demo_data(session, "demo password 2026", members=60)
+    session.execute(update(Ticket).values(assignee_id=personas.admin.id))
+    session.commit()
+    log_in(client, "ada")
+    statements: list[str] = []
+
+    def count(*args: Any) -> None:
+        statements.append(str(args[2]))
+
+    costs: dict[str, tuple[int, int]] = {}
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        for view in app.state.views:
+            if not isinstance(view, SportelloModelView):
+                continue
+            spent = []
+            for size in (10, 50):
+                statements.clear()
+                client.get(f"/admin/{view.key}/list", params={"page_size": size})
+                spent.append(len(statements))
+            costs[str(view.key)] = (spent[0], spent[1])
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+    grows = {key: cost for key, cost in costs.items() if cost[1] > cost[0]}
+    assert not grows, grows
+    assert "members" in costs and "tickets" in costs
