@@ -1,8 +1,8 @@
 """What is wrong with a member or a login account, and the fix, following the seed
 procedures: activation expired (forget, then generate, seed 004), no login account (generate
 after a forget, else link card), pending validation (validate, seed 001), phone-code limit
-(possible again at midnight, seed 000), e-mail missing (fill in and resend), account locked
-(unlock)."""
+(possible again at midnight, seed 000), mobile not certified (send a phone code, seed 000),
+e-mail missing (fill in and resend), account locked (unlock)."""
 
 from __future__ import annotations
 
@@ -78,7 +78,34 @@ def for_member(member: Member, now: dt.datetime) -> list[Finding]:
         found.append(_without_account(member))
     else:
         found += for_account(account, now)
+        found += _uncertified_mobile(member, account, now)
     return found
+
+
+def _uncertified_mobile(member: Member, account: LoginAccount, now: dt.datetime) -> list[Finding]:
+    """Seed 000: the mobile is certified with a 6-digit code by text message, which the
+    member reads out; at the day's limit, the limit finding says when it is possible again."""
+    if not member.mobile or member.mobile_verified_at is not None or _at_phone_limit(account, now):
+        return []
+    return [
+        Finding(
+            N_(
+                "The mobile %(mobile)s is not certified: send a code by text message, then type "
+                "the code the member reads out."
+            ),
+            {"mobile": member.mobile},
+            ("login_accounts", account.id, "send_phone_code"),
+            N_("Send phone code"),
+        )
+    ]
+
+
+def _at_phone_limit(account: LoginAccount, now: dt.datetime) -> bool:
+    zone = ZoneInfo(account.organization.timezone)
+    return (
+        account.phone_sends_day == now.astimezone(zone).date()
+        and account.phone_sends_today >= DAILY_LIMIT
+    )
 
 
 def _without_account(member: Member) -> Finding:
@@ -170,12 +197,8 @@ def for_account(account: LoginAccount, now: dt.datetime) -> list[Finding]:
                 N_("Unlock"),
             )
         )
-    zone = ZoneInfo(account.organization.timezone)
-    if (
-        account.phone_sends_day == now.astimezone(zone).date()
-        and account.phone_sends_today >= DAILY_LIMIT
-    ):
-        again = possible_again(now, zone)
+    if _at_phone_limit(account, now):
+        again = possible_again(now, ZoneInfo(account.organization.timezone))
         found.append(
             Finding(
                 N_("Text-message code limit reached today: possible again at %(time)s."),

@@ -53,6 +53,12 @@ def _tell_forgotten(session: Session, account: LoginAccount, member: Member, rev
         ),
         name=member.full_name,
     )
+    consequences.suggest(
+        session,
+        consequences.NextStep(
+            N_("Generate login account"), ("members", member.id, "generate_account"), direct=True
+        ),
+    )
     if revoked:
         consequences.tell(
             session,

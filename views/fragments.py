@@ -144,7 +144,7 @@ def in_panel(request: Request, template: str, **context: Any) -> HTMLResponse:
 
 def refused(request: Request, refusal: Refused, template: str, **context: Any) -> HTMLResponse:
     """The form again, with the reason and what was typed; htmx puts it back in the panel."""
-    consequences.take(db(request))  # nothing the refused action told happened
+    consequences.discard(db(request))  # nothing the refused action told happened
     return in_panel(
         request, template, error=refusal.translated(), error_field=refusal.field, **context
     )
@@ -220,17 +220,38 @@ def forbidden(request: Request) -> HTMLResponse:
 
 @dataclass(frozen=True)
 class FollowUp:
-    """A button under an outcome that opens the next action's form in the action panel
-    (Undo after a merge): the action keeps its own checks and confirmation step."""
+    """A button under an outcome for the next step: Undo after a merge opens its confirmation
+    in the action panel; a `direct` one (Generate login account after Forget) runs it, and
+    its outcome takes the panel."""
 
     label: str
     url: str
     testid: str
+    direct: bool = False
 
 
 def told(request: Request) -> list[str]:
     """What the action told besides its outcome (actions/consequences.py), translated."""
     return [consequence.text() for consequence in consequences.take(db(request))]
+
+
+def suggested(request: Request) -> FollowUp | None:
+    """The next step the action suggested, as a button."""
+    step = consequences.next_step(db(request))
+    if step is None:
+        return None
+    key, pk, action = step.fix
+    url = str(request.url_for("admin:do", key=key, pk=pk, action=action))
+    return FollowUp(_(step.label), url, f"next-{action}", step.direct)
+
+
+def _on_record_page(request: Request, key: str) -> bool:
+    """A record's page or the duplicate finder: no list row to replace."""
+    current = request.headers.get("hx-current-url", "")
+    return f"/{key}/detail" in current or (
+        any(page in current for page in RELOADED_PAGES)
+        and not any(page in current for page in LIVE_PAGES)
+    )
 
 
 def done(
@@ -241,46 +262,39 @@ def done(
     *,
     follow_up: FollowUp | None = None,
 ) -> Response:
-    """Success: htmx gets the new row and the outcome, with everything else the action
-    changed; a plain form goes back to the list."""
+    """Success: the outcome, with everything else the action changed and its next step.
+    On a list, htmx gets the new row and the outcome under it. On a record's page, or run
+    from the panel, the outcome takes the panel and the page behind fetches its body again
+    (no page load). A plain form goes back to the list with the outcome flashed."""
     facts = told(request)
+    follow_up = follow_up or suggested(request)
     if not is_htmx(request):
         flash(request, " ".join([message, *facts]), "success")
         return RedirectResponse(request.url_for("admin:list", key=key), status_code=303)
-    current = request.headers.get("hx-current-url", "")
-    own_page = f"/{key}/detail" in current
-    if own_page or (
-        any(page in current for page in RELOADED_PAGES)
-        and not any(page in current for page in LIVE_PAGES)
-    ):
-        if follow_up is not None and row_html is not None:
-            # The outcome stays in the panel with its next step; the page behind shows the
-            # new state (its body is fetched again).
-            return in_panel(
-                request,
-                "_outcome.html",
-                ok=True,
-                message=message,
-                facts=facts,
-                follow_up=follow_up,
-                refresh=current,
-            )
-        # From a record's page or the duplicate finder: reload it, so it shows the new state;
-        # a record that is gone (row_html is None) cannot be shown again: go to its list.
+    on_page = _on_record_page(request, key)
+    if on_page and row_html is None:  # the record is gone: its page cannot be shown again
         flash(request, " ".join([message, *facts]), "success")
-        if row_html is None:
-            return Response(
-                status_code=200,
-                headers={"HX-Redirect": str(request.url_for("admin:list", key=key))},
-            )
-        return Response(status_code=200, headers={"HX-Refresh": "true"})
-    response = render(
-        request,
-        "_row_outcome.html",
-        message=message,
-        facts=facts,
-        follow_up=follow_up,
-        row_html=row_html or "",
-    )
+        return Response(
+            status_code=200, headers={"HX-Redirect": str(request.url_for("admin:list", key=key))}
+        )
+    if on_page or request.headers.get("hx-target") == "action-panel":
+        response = in_panel(
+            request,
+            "_outcome.html",
+            ok=True,
+            message=message,
+            facts=facts,
+            follow_up=follow_up,
+            refresh=request.headers.get("hx-current-url", "") if on_page else None,
+        )
+    else:
+        response = render(
+            request,
+            "_row_outcome.html",
+            message=message,
+            facts=facts,
+            follow_up=follow_up,
+            row_html=row_html or "",
+        )
     response.headers["HX-Trigger"] = "sportello-changed"
     return response

@@ -39,7 +39,7 @@ def route(views: list[SportelloModelView]) -> Route:
         try:
             response: Response = await handler(request, pk)
         except Refused as refusal:  # e.g. the record vanished between the list and the click
-            consequences.take(db(request))
+            consequences.discard(db(request))
             return render(request, "_outcome.html", ok=False, message=refusal.translated())
         return response
 

@@ -175,3 +175,27 @@ def test_forgetting_tells_the_next_step_and_the_links_revoked(
         "member's page.",
         "The activation and reset links mailed for mrossi no longer work.",
     ]
+
+
+def test_an_uncertified_mobile_offers_the_phone_code_of_the_members_account(
+    session: Session, organization: Organization, pending_member: Member
+) -> None:
+    pending_member.mobile = "+393331234567"
+    account = LoginAccount(
+        organization=organization,
+        member=pending_member,
+        username="mrossi",
+        state=AccountState.ACTIVE,
+    )
+    session.add(account)
+    session.commit()
+
+    [*_, finding] = findings(pending_member, NOW)
+    assert finding.fix == ("login_accounts", account.id, "send_phone_code")
+    assert "+393331234567 is not certified" in finding.text()
+
+    account.phone_sends_today, account.phone_sends_day = 3, NOW.date()  # the day's limit
+    assert "limit reached" in findings(pending_member, NOW)[-1].text()
+    pending_member.mobile_verified_at = NOW
+    account.phone_sends_today = 0
+    assert _fixes(pending_member) == [("members", "validate")]

@@ -78,8 +78,10 @@ def test_find_merge_undo_merge_again_and_delete(page: Page, console: Console) ->
     # Undo, in place: its confirmation step opens in the same panel.
     panel.get_by_test_id("undo").click()
     panel.get_by_test_id("confirm").click()
-    expect(page.locator(FLASH).first).to_contain_text("The merge is undone")
-    expect(page.locator(FLASH).first).to_contain_text(f"{source} is no longer merged into {target}")
+    expect(panel.get_by_test_id("outcome")).to_contain_text("The merge is undone")
+    expect(panel.get_by_test_id("outcome")).to_contain_text(
+        f"{source} is no longer merged into {target}"
+    )
     expect(page.get_by_test_id("duplicate-pair")).to_have_count(1)  # the pair is back
 
     # The source's event is back on its page.

@@ -38,8 +38,12 @@ def test_after_forget_the_diagnosis_offers_generate_not_link_card(
     expect(diagnosis).to_contain_text(f"Activation of {EXPIRED_USERNAME} expired")
 
     page.get_by_test_id("fix-forget").click()
-    page.get_by_test_id("action-panel").get_by_test_id("confirm").click()
+    panel = page.get_by_test_id("action-panel")
+    panel.get_by_test_id("confirm").click()
 
+    # The outcome names the next step and offers it; the page behind shows it too.
+    expect(panel.get_by_test_id("outcome")).to_contain_text("Generate login account")
+    expect(panel.get_by_test_id("next-generate_account")).to_be_visible()
     expect(diagnosis).to_contain_text(f"The login account {EXPIRED_USERNAME} was forgotten on")
     expect(page.get_by_test_id("fix-link_card")).to_have_count(0)
     page.get_by_test_id("fix-generate_account").click()

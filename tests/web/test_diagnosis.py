@@ -24,18 +24,22 @@ def test_the_member_page_opens_with_what_is_wrong_and_the_fix(
     )
 
 
-def test_a_fix_from_the_page_reloads_it(
+def test_a_fix_from_the_page_answers_in_the_panel_and_refreshes_the_page_body(
     client: TestClient, personas: Personas, pending_member: Member
 ) -> None:
     log_in(client, "olivia")
-    headers = htmx_headers(client) | {
-        "HX-Current-URL": f"http://testserver/admin/members/detail?pk={pending_member.id}"
-    }
+    page_url = f"http://testserver/admin/members/detail?pk={pending_member.id}"
+    headers = htmx_headers(client) | {"HX-Current-URL": page_url}
 
     response = client.post(
         f"/admin/do/members/{pending_member.id}/validate", headers=headers, data={}
     )
 
-    assert response.headers["hx-refresh"] == "true"
+    assert "hx-refresh" not in response.headers  # no page load
+    assert response.headers["hx-retarget"] == "#action-panel"
+    soup = BeautifulSoup(response.text, "html.parser")
+    assert "validated" in soup.select_one("[data-testid=outcome]").text
+    refresh = soup.select_one("[hx-trigger=load]")
+    assert (refresh["hx-get"], refresh["hx-select"]) == (page_url, ".page-body")
     page = client.get(f"/admin/members/detail?pk={pending_member.id}").text
     assert "Pending validation" not in page

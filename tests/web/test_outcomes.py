@@ -141,7 +141,8 @@ def test_a_merge_from_a_page_keeps_its_outcome_and_undo_in_the_panel(
     assert confirm_form["hx-target"] == f"tr[data-sa-pk='{source.id}']"
     assert confirm_form.select_one(f"tr[data-sa-pk='{source.id}']") is not None
     undone = client.post(undo["hx-get"], headers=headers, data={})
-    assert undone.headers["hx-refresh"] == "true"
+    outcome = BeautifulSoup(undone.text, "html.parser").select_one("[data-testid=outcome]")
+    assert "1 events are back on C000002" in outcome.text
     session.refresh(source)
     assert source.merged_into_id is None
 
@@ -158,3 +159,37 @@ def test_forgetting_says_the_next_step_is_generate(
     )
 
     assert "the next step is Generate login account" in _facts(soup)[0]
+
+
+def test_the_outcome_of_forget_runs_generate_in_one_click(
+    client: TestClient, personas: Personas, session: Session, organization: Organization
+) -> None:
+    member = make_member(session, organization)
+    account = make_account(session, organization, "mrossi", member=member)
+    log_in(client, "olivia")
+    page = f"http://testserver/admin/members/detail?pk={member.id}"
+
+    soup = _post(client, f"/admin/do/login_accounts/{account.id}/forget", page)
+
+    generate = soup.select_one("[data-testid=next-generate_account]")
+    assert generate["hx-post"].endswith(f"/do/members/{member.id}/generate_account")
+    assert generate["hx-target"] == "#action-panel"
+    headers = htmx_headers(client) | {"HX-Current-URL": page, "HX-Target": "action-panel"}
+    response = client.post(generate["hx-post"], headers=headers, data={})
+    outcome = BeautifulSoup(response.text, "html.parser").select_one("[data-testid=outcome]")
+    assert "is created" in outcome.text and "valid 24 hours" in outcome.text
+
+
+def test_a_refused_action_drops_what_it_told(
+    client: TestClient, personas: Personas, session: Session, organization: Organization
+) -> None:
+    member = make_member(session, organization)
+    account = make_account(session, organization, "mrossi", member=member)
+    log_in(client, "olivia")
+    current = LIST.format(key="login_accounts")
+    _post(client, f"/admin/do/login_accounts/{account.id}/forget", current)
+
+    again = _post(client, f"/admin/do/login_accounts/{account.id}/forget", current)
+
+    assert again.select_one("[data-testid=refusal]") is not None
+    assert _facts(again) == [] and again.select_one("[data-follow-up]") is None
