@@ -7,9 +7,10 @@ import datetime as dt
 import enum
 
 from sqlalchemy import ForeignKey, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import PLAIN, Base, Wording, str_enum, utcnow
+from models.ticket import Ticket
 
 
 class AccessRequestKind(enum.StrEnum):
@@ -58,6 +59,9 @@ class AccessRequest(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
+
+    # The ticket opened for it, named where its number was shown.
+    ticket: Mapped[Ticket | None] = relationship(foreign_keys=[ticket_id], lazy="select")
 
     __mapper_args__ = {"version_id_col": version}
 

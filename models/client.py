@@ -68,6 +68,10 @@ class Client(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     events: Mapped[list[ClientEvent]] = relationship(back_populates="client", lazy="raise_on_sql")
+    # The client this one was merged into, named where its number was shown.
+    merged_into: Mapped[Client | None] = relationship(
+        remote_side=[id], foreign_keys=[merged_into_id], lazy="select"
+    )
 
     __table_args__ = (
         Index("ix_client_listing", "legal_name", "id"),

@@ -18,8 +18,11 @@ from actions import tickets
 from actions.context import Actor
 from admin.demo import load_demo_data
 from models import (
+    AccessRequest,
+    AccessRequestKind,
     AuditEvent,
     Channel,
+    Client,
     Enrollment,
     Member,
     Organization,
@@ -129,6 +132,26 @@ def test_an_outbox_message_is_named_by_its_channel_and_recipient() -> None:
 
     assert sms.label() == "SMS to +393331234567"
     assert mail.label() == "E-mail to anna@example.it"
+
+
+def test_a_merged_client_and_an_access_requests_ticket_are_reachable_by_name(
+    session: Session, olivia: Actor, ticket: Ticket
+) -> None:
+    target = Client(client_number="C000005", legal_name="Mairie de Toulon", name_key="toulon")
+    merged = Client(client_number="C000006", legal_name="Mairie Toulon", name_key="toulon")
+    session.add_all([target, merged])
+    session.flush()
+    merged.merged_into_id = target.id
+    request = AccessRequest(
+        kind=AccessRequestKind.ACCESS_CODE, requester_email="anna@example.it", ticket_id=ticket.id
+    )
+    session.add(request)
+    session.commit()
+    session.expire_all()
+
+    assert merged.merged_into is not None
+    assert merged.merged_into.label() == "C000005 Mairie de Toulon"
+    assert request.ticket is not None and request.ticket.label() == f"{ticket.number} Cedolino"
 
 
 # --- lists -------------------------------------------------------------------------------
