@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup, Tag
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.testclient import TestClient
 
@@ -16,7 +17,7 @@ from tests.conftest import Personas, log_in
 from views.audit import AuditView
 from views.menu import GROUPS, MenuGroup, PageLink, entry_name, grouped, pages
 from views.operators import OperatorView
-from views.rendering import menu_entries
+from views.rendering import menu_entries, remembered_menu
 
 MEMBERS = [
     "Members",
@@ -216,3 +217,45 @@ def test_a_view_no_group_names_stops_the_console_from_starting() -> None:
 def test_a_view_named_twice_is_refused() -> None:
     with pytest.raises(ValueError, match="audit"):
         grouped([AuditView(), AuditView()])
+
+
+def request_at(path: str, role_of: Any, **path_params: str) -> Request:
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "scheme": "http",
+        "server": ("testserver", 80),
+        "root_path": "",
+        "path": path,
+        "query_string": b"",
+        "headers": [(b"host", b"testserver")],
+        "path_params": path_params,
+    }
+    request = Request(scope)
+    request.state.admin_user = OperatorUser(role_of)
+    return request
+
+
+def test_a_grouped_menu_is_rendered_once_per_role_and_entry_open_now(
+    app: Any, personas: Personas
+) -> None:
+    views = app.state.admin._views
+    menu = remembered_menu()
+    renders: list[str] = []
+
+    def render() -> Markup:
+        renders.append("menu")
+        return Markup("<ul>%s</ul>") % len(renders)
+
+    def show(path: str, who: Any, **params: str) -> Markup:
+        request = request_at(path, who, **params)
+        return menu(request, request.state.admin_user, views, render)
+
+    first = show("/admin/members/list", personas.operator, key="members")
+    again = show("/admin/members/list", personas.operator, key="members")
+    show("/admin/kb", personas.operator)
+    show("/admin/members/list", personas.supervisor, key="members")
+    show("/admin/kb", personas.operator)
+
+    assert first == again
+    assert len(renders) == 3
