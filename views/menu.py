@@ -101,8 +101,8 @@ GROUPS: tuple[Desk, ...] = (
 
 
 class PageLink(Link):
-    """A menu entry to a page of our own: open to whom the page's own link is, and the
-    entry open now while that page (or a page under it) is shown."""
+    """A menu entry to a page of our own: shown to whom the page's own link is shown, and
+    the entry open now while that page (or a page under it) is shown."""
 
     def __init__(self, link: Link) -> None:
         super().__init__(
@@ -152,8 +152,8 @@ def entry_name(view: BaseView) -> str:
 
 
 def grouped(views: Sequence[BaseView]) -> list[MenuGroup]:
-    """`views` in their groups, in each group's order. A view no group names, or one that
-    two name, is refused."""
+    """`views` in their groups, in each group's order. A view that no group names, or two
+    views of the same name, are refused."""
     by_name: dict[str, BaseView] = {}
     for view in views:
         name = entry_name(view)
