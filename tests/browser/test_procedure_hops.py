@@ -179,6 +179,7 @@ def test_search_the_knowledge_base_then_open_a_ticket(page: Page, console: Conso
     hops.click(page.get_by_test_id("open-ticket"))
     form = page.get_by_test_id("ticket-open-form")
     expect(form.get_by_test_id("after-search")).to_contain_text("cedolino pdf")
+    expect(form.get_by_test_id("requester_name")).to_be_focused()  # subject: the search's words
     hops.fill(form.get_by_test_id("requester_name"), "Anna Verdi")
     hops.fill(form.get_by_test_id("requester_email"), f"anna.{secrets.token_hex(3)}@example.it")
     if not form.get_by_test_id("subject").input_value():  # prefilled from the search
