@@ -4,7 +4,9 @@ that opens the record.
 
 The operator types what the caller reads out into the lookup box and presses Enter, which
 opens the best match (that is the one page load); everything after it happens in that page.
-Keys and typed fields are counted too, and printed, but the target is on clicks and loads.
+Keys and typed fields are counted too, and printed (`pytest -s`), but the target is on clicks
+and loads. The scenarios change the demo records they use (a pending member validated, an
+account forgotten): against a running instance (`--base-url`) they run once per fresh demo.
 """
 
 from __future__ import annotations
