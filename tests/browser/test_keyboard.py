@@ -130,6 +130,25 @@ def test_arrows_walk_the_lookup_results_and_escape_comes_back(page: Page, consol
     expect(hits).to_have_count(0)
 
 
+def test_a_found_login_accounts_actions_are_a_few_arrows_away(page: Page, console: Console) -> None:
+    console.login(page, "demo-operator")
+    page.keyboard.press("/")
+    page.keyboard.type("333 100 0000")  # demo member 0's mobile: it has a login account
+    action = page.get_by_test_id("lookup-send-phone-code")
+    expect(action).to_be_visible()
+    hits = page.get_by_test_id("lookup-hit").count()
+
+    for _ in range(hits + 1):
+        page.keyboard.press("ArrowDown")
+    expect(action).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("action-panel").get_by_test_id("confirm")).to_be_focused()
+    page.keyboard.press("Escape")
+
+    expect(page.get_by_test_id("action-panel")).to_be_empty()
+    expect(action).to_be_focused()
+
+
 def test_an_action_panel_takes_the_focus_and_escape_gives_it_back(
     page: Page, console: Console
 ) -> None:
