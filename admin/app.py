@@ -88,7 +88,7 @@ def build_app(
     _translate_csrf_refusals(admin, settings)
     csp.install(admin.templates.env)
     env = admin.templates.env
-    env.globals["static_url"] = delivery.versioned_static_url(env.globals["static_url"])
+    env.globals["static_url"] = delivery.versioned_static_url(cast(Any, env.globals["static_url"]))
     env.globals["static_file"] = delivery.static_file
     rendering.install(env, reload=rendering.reload_templates())
     i18n.install_formats(admin.templates.env)

@@ -90,7 +90,7 @@ def flat_routes(routes: list[BaseRoute], prefix: str = "") -> Iterator[tuple[str
 
 
 def model_views(app: Any) -> list[BaseModelView]:
-    return [v for v in app.state.admin._views if isinstance(v, BaseModelView)]
+    return [v for v in app.state.admin._model_views if isinstance(v, BaseModelView)]
 
 
 def some_pk(session: Session, view: BaseModelView) -> str:
