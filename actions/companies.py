@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from actions import credentials, outbox, personal_data, throttle
 from actions.audit import audited
 from actions.context import Actor
-from actions.errors import Refused
+from actions.errors import Refused, clock
 from actions.login_accounts import issue_activation, mail_link
 from actions.passwords import hash_password, verify_password
 from actions.tickets import require_desk
@@ -218,7 +218,7 @@ def _check_access_code(
             ),
             field="access_code",
             company=organization.name,
-            time=retry_at.strftime("%H:%M:%S"),
+            time=clock(retry_at, seconds=True),
         ),
     )
     if not verify_password(organization.access_code_hash, access_code.strip().upper()):

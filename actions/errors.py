@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
-from admin.i18n import gettext
+from admin.i18n import format_when, gettext
 
 
 class Term(str):
@@ -19,6 +21,30 @@ class Term(str):
         return term
 
 
+@dataclass(frozen=True)
+class Moment:
+    """A day or a time of day as a parameter: the audit keeps its English form
+    (`2026-12-07`, `18:02`), the operator reads it as their language writes it."""
+
+    value: dt.date | dt.time
+    english: str
+    style: str = "short"
+
+    def __str__(self) -> str:
+        return self.english
+
+
+def day(value: dt.date) -> Moment:
+    """A day: `2026-12-07` in the audit, `7 dic 2026` for an Italian operator."""
+    return Moment(value, value.isoformat(), "medium")
+
+
+def clock(value: dt.datetime, *, seconds: bool = False) -> Moment:
+    """The time of day of `value`, on its own clock: `18:02` (`18:02:15` with seconds)."""
+    english = value.strftime("%H:%M:%S" if seconds else "%H:%M")
+    return Moment(value.time(), english, "medium" if seconds else "short")
+
+
 def _english(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return ", ".join(str(v) for v in value)
@@ -28,6 +54,8 @@ def _english(value: Any) -> Any:
 def localised(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return ", ".join(localised(v) for v in value)
+    if isinstance(value, Moment):
+        return format_when(value.value, value.style)
     return gettext(value) if isinstance(value, Term) else value
 
 

@@ -17,7 +17,7 @@ from actions import consequences, outbox, throttle
 from actions.account_links import require_operator
 from actions.audit import audited
 from actions.context import Actor
-from actions.errors import Duplicate, Refused
+from actions.errors import Duplicate, Refused, clock, day
 from actions.login_accounts import get_account
 from actions.passwords import token_digest
 from admin.i18n import N_, translate
@@ -69,8 +69,8 @@ def _send(
                     "The code was already sent 3 times today: it can be sent again from %(time)s "
                     "(%(date)s)."
                 ),
-                time=again.strftime("%H:%M"),
-                date=again.date().isoformat(),
+                time=clock(again),
+                date=day(again.date()),
             )
         _check_number(session, mobile, now, zone)
         code = f"{secrets.randbelow(10**6):06d}"
@@ -143,8 +143,8 @@ def _check_number(session: Session, mobile: str, now: dt.datetime, zone: ZoneInf
             ),
             field="mobile",
             mobile=mobile,
-            time=again.strftime("%H:%M"),
-            date=again.date().isoformat(),
+            time=clock(again),
+            date=day(again.date()),
         )
 
 
@@ -175,7 +175,7 @@ def confirm_phone_code(
                 wait=lambda retry_at: Refused(
                     N_("Too many wrong codes in a row. Try again after %(time)s UTC."),
                     field="code",
-                    time=retry_at.strftime("%H:%M:%S"),
+                    time=clock(retry_at, seconds=True),
                 ),
             )
             _check_code(account, code, now)

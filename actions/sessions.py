@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from actions import audit, throttle
 from actions.context import Actor
-from actions.errors import Refused
+from actions.errors import Refused, clock
 from actions.outbox import rowcount
 from actions.passwords import new_token, token_digest, verify_password
 from admin.i18n import N_
@@ -116,7 +116,7 @@ def _check_address(session: Session, origin: Origin, now: dt.datetime) -> None:
     if failures[0] >= ADDRESS_LIMIT:
         raise LoginRefused(
             N_("Too many failed logins from this computer. Try again after %(time)s UTC."),
-            time=(failures[1] + ADDRESS_WINDOW).strftime("%H:%M"),
+            time=clock(failures[1] + ADDRESS_WINDOW),
         )
 
 
@@ -139,7 +139,7 @@ def _check_account(attempts: throttle.Attempts, now: dt.datetime) -> None:
         ),
         wait=lambda retry_at: LoginRefused(
             N_("Too many failed logins for this account. Try again after %(time)s UTC."),
-            time=retry_at.strftime("%H:%M:%S"),
+            time=clock(retry_at, seconds=True),
         ),
     )
 

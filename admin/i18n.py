@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, time
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from babel import Locale, UnknownLocaleError, negotiate_locale
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -31,6 +31,8 @@ TRANSLATIONS_DIR = Path(__file__).parent / "translations"
 LOCALES = ("en", "it", "fr", "nl")
 DEFAULT_LOCALE = "en"
 DOMAIN = "sportello"
+# English is written as in Europe, where the desks are: a 24-hour clock, the day first.
+FORMAT_LOCALES = {"en": "en_GB"}
 
 
 def N_(message: str) -> str:
@@ -165,19 +167,26 @@ def lazy_gettext(message: str) -> str:
     return sa_i18n.lazy_gettext(message)
 
 
-def format_when(value: datetime | date | None, style: str = "short") -> str:
-    """A date or a date and time as the operator's language writes it (`7/12/26, 18:02`
-    in Italian); nothing for no value."""
+def format_when(value: datetime | date | time | None, style: str = "short") -> str:
+    """A date, a date and time or a time of day as the operator's language writes it
+    (`7/12/26, 18:02` in Italian); nothing for no value."""
     if value is None:
         return ""
+    locale = _format_locale()
     if isinstance(value, datetime):
-        return format_datetime(value, style, locale=current_locale())
-    return format_date(value, style, locale=current_locale())
+        return format_datetime(value, style, locale=locale)
+    if isinstance(value, time):
+        return format_time(value, style, locale=locale)
+    return format_date(value, style, locale=locale)
 
 
 def format_number(value: float | None) -> str:
     """A number as the operator's language writes it (`1.234,5` in Italian)."""
-    return "" if value is None else format_decimal(value, locale=current_locale())
+    return "" if value is None else format_decimal(value, locale=_format_locale())
+
+
+def _format_locale() -> str:
+    return FORMAT_LOCALES.get(current_locale(), current_locale())
 
 
 def install_formats(env: Environment) -> None:

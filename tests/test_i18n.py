@@ -10,6 +10,7 @@ extracted from its templates and code and looked up in the catalog the console u
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -167,6 +168,33 @@ def test_a_term_keeps_the_context_of_its_msgid() -> None:
     )
     assert refusal.translated() == "Il ticket T-1 è risolto: non può diventare nuovo."
     assert str(refusal) == "Ticket T-1 is resolved: it cannot become new."
+
+
+@pytest.mark.usefixtures("italian")
+def test_a_refusal_names_days_and_times_as_the_operators_language_writes_them() -> None:
+    from actions.errors import Refused, clock, day
+
+    unavailable = Refused(
+        "%(agent)s is already unavailable on %(day)s.",
+        agent="Marco",
+        day=day(dt.date(2026, 12, 27)),
+    )
+    locked = Refused(
+        "Too many failed logins for this account. Try again after %(time)s UTC.",
+        time=clock(dt.datetime(2026, 12, 7, 19, 30, 13), seconds=True),
+    )
+
+    assert unavailable.translated() == "Marco è già non disponibile il 27 dic 2026."
+    assert str(unavailable) == "Marco is already unavailable on 2026-12-27."  # the audit's
+    assert locked.translated().endswith("Riprova dopo le 19:30:13 UTC.")
+    i18n.set_locale("fr")
+    assert "27 déc. 2026" in unavailable.translated()
+
+
+def test_english_writes_the_day_first_and_a_24_hour_clock() -> None:
+    i18n.set_locale("en")
+
+    assert i18n.format_when(dt.datetime(2026, 12, 7, 19, 30)) == "07/12/2026, 19:30"
 
 
 @pytest.mark.usefixtures("italian")

@@ -8,6 +8,7 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from actions import errors
 from actions.appointments.clock import (
     UNAVAILABILITY_NOTICE_DAYS,
     day_starts,
@@ -40,7 +41,7 @@ def check_agent_free(
             N_("%(agent)s declared %(day)s unavailable: choose another day or another agent."),
             field="starts_at",
             agent=agent.name,
-            day=day.isoformat(),
+            day=errors.day(day),
         )
 
 
@@ -73,9 +74,9 @@ def declare_unavailability(
                 ),
                 field="day",
                 days=UNAVAILABILITY_NOTICE_DAYS,
-                day=wanted.isoformat(),
-                deadline=deadline.isoformat(),
-                earliest=earliest_unavailable_day(agent.campaign, now).isoformat(),
+                day=errors.day(wanted),
+                deadline=errors.day(deadline),
+                earliest=errors.day(earliest_unavailable_day(agent.campaign, now)),
             )
         if len(reason.strip()) > 200:
             raise Refused(
@@ -86,7 +87,7 @@ def declare_unavailability(
                 N_("%(agent)s is already unavailable on %(day)s."),
                 field="day",
                 agent=agent.name,
-                day=wanted.isoformat(),
+                day=errors.day(wanted),
             )
         booked = session.scalar(
             select(func.count(Appointment.id)).where(
