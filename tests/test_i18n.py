@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
+from bs4 import BeautifulSoup
+from starlette.testclient import TestClient
 
 from admin import i18n
 from tests.catalogs import ROOT, sportello_messages, starlette_admin_messages, translation
@@ -265,6 +267,28 @@ def test_the_language_menu_names_each_language_in_itself() -> None:
     names = [i18n.language_name(locale) for locale in i18n.LOCALES]
 
     assert names == ["English", "Italiano", "Français", "Nederlands"]
+
+
+@pytest.mark.parametrize(
+    ("header", "locale", "sign_in"),
+    [("fr-FR,fr;q=0.9", "fr", "Se connecter"), ("nl-BE,nl;q=0.9", "nl", "Inloggen")],
+)
+def test_a_french_or_dutch_browser_reads_the_console_in_its_language(
+    client: TestClient, header: str, locale: str, sign_in: str
+) -> None:
+    page = BeautifulSoup(
+        client.get("/admin/login", headers={"Accept-Language": header}).text, "html.parser"
+    )
+
+    assert page.html is not None and page.html["lang"] == locale
+    assert [name.get_text(strip=True) for name in page.select("[data-sa-lang]")] == [
+        "English",
+        "Italiano",
+        "Français",
+        "Nederlands",
+    ]
+    submit = page.select_one("button[type=submit]")
+    assert submit is not None and submit.get_text(strip=True) == sign_in
 
 
 def test_no_accept_language_header_means_no_preference() -> None:
