@@ -14,9 +14,15 @@ from actions import consequences, outbox, personal_data
 from actions.account_links import require_operator
 from actions.audit import audited
 from actions.context import Actor
-from actions.errors import Refused
-from admin.i18n import N_, translate
+from actions.errors import Refused, Term
+from admin.i18n import N_, NC_, translate
 from models import Enrollment, EnrollmentState, OutboxMessage, Training
+
+STATE_LABELS = {
+    "pending": N_("pending"),
+    "validated": NC_("enrolment state", "validated"),
+    "cancelled": NC_("enrolment state", "cancelled"),
+}
 
 
 def enroll(
@@ -129,6 +135,9 @@ def set_state(
     ):
         require_operator(actor)
         if enrollment.state != EnrollmentState.PENDING:
-            raise Refused(N_("This enrolment is already %(state)s."), state=enrollment.state.value)
+            raise Refused(
+                N_("This enrolment is already %(state)s."),
+                state=Term(STATE_LABELS[enrollment.state.value]),
+            )
         enrollment.state = state
     return enrollment

@@ -173,6 +173,20 @@ def test_a_term_keeps_the_context_of_its_msgid() -> None:
 
 
 @pytest.mark.usefixtures("italian")
+def test_an_enrolment_and_an_appointment_are_cancelled_each_in_its_own_words() -> None:
+    from actions.appointments import STATE_LABELS as APPOINTMENT_STATES
+    from actions.enroll import STATE_LABELS as ENROLMENT_STATES
+    from actions.errors import Refused, Term
+
+    enrolment = Refused(
+        "This enrolment is already %(state)s.", state=Term(ENROLMENT_STATES["cancelled"])
+    )
+
+    assert enrolment.translated() == "Questa iscrizione è già annullata."
+    assert i18n.gettext(APPOINTMENT_STATES["cancelled"]) == "annullato"
+
+
+@pytest.mark.usefixtures("italian")
 def test_a_refusal_names_days_and_times_as_the_operators_language_writes_them() -> None:
     from actions.errors import Refused, clock, day
 

@@ -9,20 +9,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette_admin import BooleanField, DateField, EmailField, IntegerField, StringField
 
-from actions.enroll import enroll, set_state
+from actions.enroll import STATE_LABELS, enroll, set_state
 from actions.errors import Refused
 from admin.auth import actor
-from admin.i18n import N_, NC_, _, lazy_gettext
+from admin.i18n import N_, _, lazy_gettext
 from models import Enrollment, EnrollmentState, Training
 from views.base import SportelloModelView, StateField
 from views.fragments import RowAction, call, done, list_row, refused, render
 from views.rendering import LinkedHasOne
-
-STATE_LABELS = {
-    "pending": N_("pending"),
-    "validated": NC_("enrolment state", "validated"),
-    "cancelled": NC_("enrolment state", "cancelled"),
-}
 
 
 def _pending(row: dict[str, Any]) -> bool:
