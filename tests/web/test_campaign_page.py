@@ -104,6 +104,8 @@ def test_a_booking_from_the_page_empties_the_form_under_the_outcome_and_lists_it
     booked = fresh(session).scalars(select(Appointment)).one()
     listed = soup.select_one("#campaign-appointments[hx-swap-oob=innerHTML]")
     assert listed.select_one(f"tr[data-sa-pk='{booked.id}']") is not None
+    taken = soup.select_one("#campaign-boxes[hx-swap-oob] [data-testid=box-taken]")
+    assert taken.text.strip() == "1"
 
 
 def test_the_booking_answer_asks_the_boxes_and_the_report_again(
@@ -162,3 +164,33 @@ def test_the_report_on_the_page_adds_up_to_the_campaign_boxes(
     for column in ("taken", "to_confirm", "cancelled", "done"):
         cells = soup.select(f"[data-testid=campaign-report-row] td[data-column={column}]")
         assert sum(int(cell.text) for cell in cells) == boxes[column]
+
+
+def test_a_booking_from_the_panel_on_the_page_answers_with_the_boxes_in_the_same_answer(
+    client: TestClient, personas: Personas, session: Session, campaign: Campaign
+) -> None:
+    """The Book row action's form on the campaign's page: its outcome goes to the panel, the
+    boxes and the appointments change with it, with no page load."""
+    log_in(client, "olivia")
+    day = dt.date.today() + dt.timedelta(days=20)
+    data = {
+        "agent": str(campaign.agents[0].id),
+        "prospect": "Bar Sport",
+        "address": "Via Po 2",
+        "starts_at": f"{day.isoformat()}T10:00",
+    }
+
+    response = client.post(
+        f"/admin/do/campaigns/{campaign.id}/book", data=data, headers=_in_page(client, campaign)
+    )
+
+    soup = BeautifulSoup(response.text, "html.parser")
+    assert response.headers["HX-Retarget"] == "#action-panel"
+    assert "booked" in soup.select_one("[data-testid=outcome]").text
+    boxes = soup.select_one("#campaign-boxes[hx-swap-oob]")
+    assert boxes.select_one("[data-testid=box-taken]").text.strip() == "1"
+    assert boxes.select_one("[data-testid=box-remaining]").text.strip() == "1"
+    booked = fresh(session).scalars(select(Appointment)).one()
+    listed = soup.select_one("#campaign-appointments[hx-swap-oob]")
+    assert listed.select_one(f"tr[data-sa-pk='{booked.id}']") is not None
+    assert "HX-Refresh" not in response.headers

@@ -21,7 +21,7 @@ from admin.auth import actor, has_role
 from admin.i18n import N_, _
 from models import Appointment, Campaign, Role
 from views.appointments.appointment import AppointmentView
-from views.fragments import call, forbidden, form_int, is_htmx, list_row, render
+from views.fragments import call, forbidden, form_int, is_htmx, list_row, refused, render
 
 SHOWN_ON_CAMPAIGN_PAGE = 200
 IN_PAGE = "page"  # `place` of the booking form of the campaign's page
@@ -30,7 +30,9 @@ BOOKED = N_("The appointment is booked in %(campaign)s, to confirm.")
 
 
 class BookingView(Protocol):
-    """What the booking form needs of the campaigns' view."""
+    """What the booking forms need of the campaigns' view."""
+
+    action_template: str
 
     async def _context(self, request: Request, pk: int, action: str) -> dict[str, Any]: ...
 
@@ -118,14 +120,17 @@ async def report(request: Request) -> Response:
 
 
 def booked_in_page(request: Request) -> bool:
-    """The booking form of the campaign's page sent it (the row action's form is in the
-    panel, and a form sent without JavaScript goes back to the list)."""
-    return request.query_params.get("place") == IN_PAGE and is_htmx(request)
+    """Booked on the campaign's page, from its own form or from the Book row action's panel
+    (a form sent without JavaScript goes back to the list)."""
+    return is_htmx(request) and "/campaigns/detail" in request.headers.get("hx-current-url", "")
+
+
+def _from_page_form(request: Request) -> bool:
+    return request.query_params.get("place") == IN_PAGE
 
 
 async def booking_form(request: Request, view: BookingView, pk: int, **context: Any) -> Response:
-    """The campaign page's booking form: empty, again with what was typed and the reason,
-    or empty again under the outcome of the booking it made."""
+    """The campaign page's booking form: empty, or again with what was typed and the reason."""
     context.setdefault("values", {})
     return render(
         request, "_campaign_book.html", **(await view._context(request, pk, "book")), **context
@@ -135,25 +140,37 @@ async def booking_form(request: Request, view: BookingView, pk: int, **context: 
 async def book(
     request: Request, view: BookingView, pk: int, run: Callable[..., Appointment]
 ) -> Response:
-    """Book from the page's form: the form comes back empty under the outcome, with the
-    appointments listed again; the boxes and the report ask again on `sportello-changed`."""
+    """Book on the campaign's page: the outcome (under the page's form, emptied, or in the
+    panel) comes with the boxes and the appointments as they are now, in the same answer;
+    the report asks again on `sportello-changed`."""
     form = await request.form()
     values = {k: str(v) for k, v in form.items() if k != "csrftoken"}
     try:
         await call(request, run, actor(request), values)
     except Refused as refusal:
-        return await booking_form(
-            request, view, pk, values=values, error=refusal.translated(), error_field=refusal.field
-        )
+        if _from_page_form(request):
+            return await booking_form(
+                request,
+                view,
+                pk,
+                values=values,
+                error=refusal.translated(),
+                error_field=refusal.field,
+            )
+        context = await view._context(request, pk, "book")
+        return refused(request, refusal, view.action_template, values=values, **context)
     context = await view._context(request, pk, "book")
     response = render(
         request,
         "_campaign_booked.html",
+        in_page_form=_from_page_form(request),
         values={"agent": values.get("agent", "")},  # the next booking is often the same agent's
         message=_(BOOKED) % {"campaign": context["campaign"].name},
         appointments_html=await _appointments_html(request, pk),
         **context,
     )
+    if not _from_page_form(request):
+        response.headers.update({"HX-Retarget": "#action-panel", "HX-Reswap": "innerHTML"})
     response.headers["HX-Trigger"] = "sportello-changed"
     return response
 
