@@ -25,7 +25,9 @@ from admin.i18n import _
 from models import Role
 
 T = TypeVar("T")
-RELOADED_PAGES = ("/detail", "/duplicates")  # pages that show no list row to replace
+# Pages that show no list row to replace: an action's outcome takes the action panel and the
+# page's body is fetched again behind it.
+RELOADED_PAGES = ("/detail", "/duplicates")
 # Record pages that list rows of other records (a campaign's appointments): an action on one
 # of those rows replaces the row; the page's other parts ask again on `sportello-changed`.
 LIVE_PAGES = ("/campaigns/detail",)
