@@ -52,7 +52,7 @@ class Msgid(str):
 
 
 def NC_(context: str, message: str) -> str:
-    """Mark a string with its context (`NC_("ticket", "resolved")`); `gettext` and the
+    """Mark a string with its context (`NC_("ticket state", "resolved")`); `gettext` and the
     templates' `_` translate it in that context."""
     return Msgid(message, context)
 

@@ -207,6 +207,22 @@ def test_a_refusal_names_days_and_times_as_the_operators_language_writes_them() 
     assert "27 déc. 2026" in unavailable.translated()
 
 
+@pytest.mark.usefixtures("italian")
+def test_an_appointment_refusal_names_its_start_on_the_campaign_clock_in_the_language() -> None:
+    from actions.appointments.clock import shown
+    from actions.errors import Refused
+    from models import Campaign
+
+    campaign = Campaign(name="Caldaie", time_zone="Europe/Rome")
+    start = shown(campaign, dt.datetime(2026, 10, 2, 10, 0, tzinfo=dt.UTC))
+    refusal = Refused(
+        "The appointment with %(prospect)s on %(start)s is done.", prospect="Bar", start=start
+    )
+
+    assert str(refusal) == "The appointment with Bar on 2026-10-02 12:00 is done."
+    assert "02/10/26, 12:00" in refusal.translated()
+
+
 def test_english_writes_the_day_first_and_a_24_hour_clock() -> None:
     i18n.set_locale("en")
 

@@ -117,7 +117,7 @@ def book(
         session.add(appointment)
         session.flush()
         scope.entity_id = str(appointment.id)
-        scope.note(local_start=shown(campaign, starts_at), taken_before=taken.taken)
+        scope.note(local_start=str(shown(campaign, starts_at)), taken_before=taken.taken)
     return appointment
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 
-from actions.errors import Refused
+from actions.errors import Moment, Refused
 from admin.i18n import N_
 from models import Campaign
 
@@ -44,7 +44,7 @@ def to_utc(campaign: Campaign, wall: dt.datetime) -> dt.datetime:
                 "%(time)s does not exist in %(zone)s: the clocks go forward then. Choose another time."
             ),
             field="starts_at",
-            time=wall.strftime(TIME_FORMAT),
+            time=Moment(wall, wall.strftime(TIME_FORMAT)),
             zone=campaign.time_zone,
         )
     return moment.astimezone(dt.UTC)
@@ -79,9 +79,11 @@ def day_starts(campaign: Campaign, day: dt.date) -> dt.datetime:
     return wall.replace(tzinfo=time_zone(campaign.time_zone)).astimezone(dt.UTC)
 
 
-def shown(campaign: Campaign, moment: dt.datetime) -> str:
-    """A moment as a refusal shows it, on the campaign's clock."""
-    return local(campaign, moment).strftime(TIME_FORMAT)
+def shown(campaign: Campaign, moment: dt.datetime) -> Moment:
+    """A moment as a refusal shows it, on the campaign's clock: `2026-10-02 12:00` in the
+    audit, as the operator's language writes it on screen."""
+    wall = local(campaign, moment).replace(tzinfo=None)
+    return Moment(wall, wall.strftime(TIME_FORMAT))
 
 
 def parse_wall_time(typed: str, field: str = "starts_at") -> dt.datetime:
