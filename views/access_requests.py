@@ -31,6 +31,7 @@ from views.fragments import (
     operator_link,
     render,
 )
+from views.rendering import LinkedHasOne
 
 KIND_LABELS = {
     "access_code": N_("access code"),
@@ -58,7 +59,7 @@ def _pending_join(row: dict[str, Any]) -> bool:
 
 
 def _pending(row: dict[str, Any]) -> bool:
-    return row.get("state") == "pending" and not row.get("ticket_id")
+    return row.get("state") == "pending" and not (row.get("ticket_id") or row.get("ticket"))
 
 
 class AccessRequestView(FormRowActions, SportelloModelView):
@@ -84,7 +85,15 @@ class AccessRequestView(FormRowActions, SportelloModelView):
         StringField("tax_code", label=lazy_gettext("Tax code")),
         BooleanField("consent_to_ticket", label=lazy_gettext("Agreed to a ticket")),
         StringField("outcome", label=lazy_gettext("Outcome")),
-        IntegerField("ticket_id", label=lazy_gettext("Ticket (no.)")),
+        # Lists carry the number (for the row actions), record pages the ticket's label.
+        IntegerField("ticket_id", label=lazy_gettext("Ticket (no.)"), exclude_from_detail=True),
+        LinkedHasOne(
+            "ticket",
+            key="tickets",
+            label=lazy_gettext("Ticket"),
+            read_only=True,
+            exclude_from_list=True,
+        ),
         StringField("decided_via", label=lazy_gettext("Decided via")),
         StringField("decided_by", label=lazy_gettext("Decided by")),
         DateTimeField("created_at", label=lazy_gettext("Received")),

@@ -35,6 +35,7 @@ from views.fragments import (
     refused,
     render,
 )
+from views.rendering import LinkedHasOne
 
 KIND_LABELS = {
     "event_cover": N_("event cover request"),
@@ -44,12 +45,13 @@ KIND_LABELS = {
 ORIGIN_LABELS = {"intake": N_("intake"), "operator": N_("operator"), "import": N_("import")}
 
 
-def _active(row: dict[str, Any]) -> bool:
-    return not row.get("merged_into_id")
-
-
 def _merged(row: dict[str, Any]) -> bool:
-    return bool(row.get("merged_into_id"))
+    """Lists carry the number, record pages the named client."""
+    return bool(row.get("merged_into_id") or row.get("merged_into"))
+
+
+def _active(row: dict[str, Any]) -> bool:
+    return not _merged(row)
 
 
 class ClientView(SportelloModelView):
@@ -72,12 +74,32 @@ class ClientView(SportelloModelView):
             label=lazy_gettext("Origin"),
             read_only=True,
         ),
-        IntegerField("merged_into_id", label=lazy_gettext("Merged into (no.)"), read_only=True),
+        # Lists carry the number (for the row actions), record pages the client's name.
+        IntegerField(
+            "merged_into_id",
+            label=lazy_gettext("Merged into (no.)"),
+            read_only=True,
+            exclude_from_detail=True,
+        ),
+        LinkedHasOne(
+            "merged_into",
+            key="clients",
+            label=lazy_gettext("Merged into"),
+            read_only=True,
+            exclude_from_list=True,
+        ),
         DateTimeField("created_at", label=lazy_gettext("Created"), read_only=True),
     ]
     exclude_fields_from_list = ["address", "id"]
-    exclude_fields_from_create = ["id", "client_number", "origin", "merged_into_id", "created_at"]
-    exclude_fields_from_edit = ["id", "client_number", "origin", "merged_into_id", "created_at"]
+    exclude_fields_from_create = [
+        "id",
+        "client_number",
+        "origin",
+        "merged_into_id",
+        "merged_into",
+        "created_at",
+    ]
+    exclude_fields_from_edit = exclude_fields_from_create
     create_role = None  # clients are created by intake
     detail_template = "client_detail.html"  # with its events and merges
     kind_labels = KIND_LABELS
@@ -245,14 +267,14 @@ class ClientEventView(SportelloModelView):
     edit_role = None
     fields = [
         IntegerField("id", label=lazy_gettext("No.")),
-        IntegerField("client_id", label=lazy_gettext("Client (no.)")),
+        LinkedHasOne("client", key="clients", label=lazy_gettext("Client")),
         StateField("kind", enum=EventKind, labels=KIND_LABELS, label=lazy_gettext("Kind")),
         TextAreaField("description", label=lazy_gettext("Description")),
         EmailField("requester_email", label=lazy_gettext("Requester")),
         DateTimeField("created_at", label=lazy_gettext("Received")),
     ]
     searchable_fields = ["description", "requester_email", "kind"]
-    sortable_fields = ["id", "client_id", "created_at"]
+    sortable_fields = ["id", "created_at"]
     fields_default_sort = [("id", True)]
 
 
