@@ -223,6 +223,36 @@ def test_an_appointment_refusal_names_its_start_on_the_campaign_clock_in_the_lan
     assert "02/10/26, 12:00" in refusal.translated()
 
 
+APOSTROPHE = "\N{RIGHT SINGLE QUOTATION MARK}"  # French typography, as the catalog writes it
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        ("giulia", "il manque le @. Demandez à"),
+        ("giulia@example", "pas un domaine qui reçoit du courrier"),
+        ("giulia bianchi@example.org", "elle contient un caractère interdit"),
+    ],
+)
+def test_a_french_operator_reads_why_an_email_address_is_refused_and_what_to_do(
+    typed: str, says: str
+) -> None:
+    from actions import personal_data
+    from actions.errors import Refused
+
+    with pytest.raises(Refused) as refusal:
+        personal_data.email(typed)
+    i18n.install()
+    i18n.set_locale("fr")
+    try:
+        french = refusal.value.translated()
+    finally:
+        i18n.set_locale(i18n.DEFAULT_LOCALE)
+
+    assert french.startswith(f"{typed} n{APOSTROPHE}est pas une adresse mail valide")
+    assert says in french
+
+
 def test_english_writes_the_day_first_and_a_24_hour_clock() -> None:
     i18n.set_locale("en")
 
