@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 import secrets
 from collections.abc import Callable
 from functools import cache
@@ -35,6 +36,7 @@ STATIC_PREFIXES = ("/static/", "/admin/static/")
 FOR_A_YEAR = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
 MASK_MARK = "~"
+SIGNED_TOKEN = re.compile(r"[A-Za-z0-9_.\-]+")  # what itsdangerous's URL-safe signer writes
 
 
 def middleware() -> list[Middleware]:
@@ -118,9 +120,10 @@ def unmask_token(value: str) -> str:
         pad, masked = _unb64(pad_text), _unb64(masked_text)
         if len(pad) != len(masked):
             return ""
-        return bytes(a ^ b for a, b in zip(pad, masked, strict=True)).decode()
+        token = bytes(a ^ b for a, b in zip(pad, masked, strict=True)).decode("ascii")
     except (ValueError, UnicodeDecodeError):
         return ""
+    return token if SIGNED_TOKEN.fullmatch(token) else ""
 
 
 def _b64(data: bytes) -> str:

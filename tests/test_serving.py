@@ -6,10 +6,7 @@ import asyncio
 import concurrent.futures
 import socket
 
-import pytest
 import uvicorn
-
-from admin.serving import TcpConfig
 
 
 async def _nodelay_of_accepted(listening: socket.socket) -> int:
@@ -40,10 +37,5 @@ def _accepted_nodelay(config_class: type[uvicorn.Config]) -> int:
 
 
 def test_a_worker_answers_without_waiting_for_the_browsers_acknowledgement() -> None:
-    assert _accepted_nodelay(TcpConfig) == 1
-
-
-def test_uvicorns_own_shared_socket_still_needs_it() -> None:
-    """When uvicorn binds its shared socket as TCP itself, TcpConfig can go."""
-    if _accepted_nodelay(uvicorn.Config):
-        pytest.fail("uvicorn now binds its workers' socket as TCP: admin/serving.py can go")
+    """The connections the workers accept from their shared socket send at once."""
+    assert _accepted_nodelay(uvicorn.Config) == 1
