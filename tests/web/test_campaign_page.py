@@ -194,3 +194,16 @@ def test_a_booking_from_the_panel_on_the_page_answers_with_the_boxes_in_the_same
     listed = soup.select_one("#campaign-appointments[hx-swap-oob]")
     assert listed.select_one(f"tr[data-sa-pk='{booked.id}']") is not None
     assert "HX-Refresh" not in response.headers
+
+
+@pytest.mark.parametrize(
+    "url", ["/admin/campaigns/{pk}/report", "/admin/do/campaigns/{pk}/book?place=page"]
+)
+def test_without_a_session_the_page_parts_send_to_the_login_page(
+    client: TestClient, campaign: Campaign, url: str
+) -> None:
+    response = client.get(url.format(pk=campaign.id), follow_redirects=False)
+
+    assert response.status_code == 303
+    assert "/admin/login" in response.headers["location"]
+    assert "Lucia Gallo" not in response.text
