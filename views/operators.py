@@ -11,7 +11,7 @@ from starlette_admin import BooleanField, DateTimeField, EnumField, IntegerField
 from actions import operators
 from actions.errors import Refused
 from admin.auth import actor
-from admin.i18n import LOCALES, N_, _, lazy_gettext
+from admin.i18n import LOCALES, N_, _, language_name, lazy_gettext
 from models import Operator, Role
 from views.base import SportelloModelView, StateField
 from views.fragments import RowAction, call, done, list_row, refused, render
@@ -40,7 +40,12 @@ class OperatorView(SportelloModelView):
         StringField("display_name", label=lazy_gettext("Name")),
         StateField("role", enum=Role, label=lazy_gettext("Role")),
         BooleanField("active", label=lazy_gettext("Active")),
-        EnumField("language", choices=list(LOCALES), label=lazy_gettext("Language")),
+        # Each language by its own name ("Français"), as the language menu writes it.
+        EnumField(
+            "language",
+            choices=[(code, language_name(code)) for code in LOCALES],
+            label=lazy_gettext("Language"),
+        ),
         IntegerField("failed_logins", label=lazy_gettext("Failed logins")),
         DateTimeField("locked_at", label=lazy_gettext("Locked at")),
         DateTimeField("created_at", label=lazy_gettext("Created at")),
