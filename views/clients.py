@@ -179,10 +179,13 @@ class ClientView(SportelloModelView):
             "target": target.client_number,
             "count": len(record.moved_event_ids),
         }
+        # Undone in one click from the outcome that just showed what moved; from the
+        # client's row or page, Undo merge asks for a confirmation first.
         undo = FollowUp(
             _("Undo merge"),
             str(request.url_for("admin:do", key=self.key, pk=pk, action="undo_merge")),
             "undo",
+            direct=True,
         )
         row = await list_row(request, self, merged)
         return done(request, self.key, message, row, follow_up=undo)

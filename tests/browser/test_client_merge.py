@@ -75,9 +75,8 @@ def test_find_merge_undo_merge_again_and_delete(page: Page, console: Console) ->
     expect(panel.get_by_test_id("outcome")).to_contain_text("the merge can be undone")
     expect(page.get_by_test_id("no-duplicates")).to_be_visible()  # a merged client is no duplicate
 
-    # Undo, in place: its confirmation step opens in the same panel.
+    # Undo, in place and in one click: the outcome above said what moved.
     panel.get_by_test_id("undo").click()
-    panel.get_by_test_id("confirm").click()
     expect(panel.get_by_test_id("outcome")).to_contain_text("The merge is undone")
     expect(panel.get_by_test_id("outcome")).to_contain_text(
         f"{source} is no longer merged into {target}"
@@ -182,15 +181,10 @@ def test_a_merge_from_the_list_is_undone_from_its_outcome(page: Page, console: C
 
     page.get_by_test_id("outcome").get_by_test_id("undo").click()
     panel = page.get_by_test_id("action-panel")
-    expect(panel.get_by_test_id("undo_merge-form")).to_contain_text(f"Undo the merge of {source}")
-    panel.get_by_test_id("confirm").click()
-
-    outcome = page.get_by_test_id("outcome")
-    expect(outcome).to_have_count(2)  # the undo's, above the merge's
-    expect(outcome.first).to_contain_text(f"1 events are back on {source}")
-    expect(outcome.first).to_contain_text(f"no longer merged into {target}")
+    undone = panel.get_by_test_id("outcome")
+    expect(undone).to_contain_text(f"1 events are back on {source}")
+    expect(undone).to_contain_text(f"no longer merged into {target}")
 
     # The merge's Undo, clicked again, is refused with the reason.
-    outcome.last.get_by_test_id("undo").click()
-    panel.get_by_test_id("confirm").click()
+    page.locator("tr.sportello-outcome-row").get_by_test_id("undo").click()
     expect(panel.get_by_test_id("refusal")).to_contain_text(f"{source} is not merged")

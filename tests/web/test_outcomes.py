@@ -111,7 +111,7 @@ def test_a_merge_from_the_list_offers_undo_in_its_outcome_row(
 
     assert "C000002 is merged into C000001" in soup.select_one("[data-testid=outcome]").text
     undo = soup.select_one("[data-testid=outcome] [data-testid=undo]")
-    assert undo["hx-get"].endswith(f"/do/clients/{source.id}/undo_merge")
+    assert undo["hx-post"].endswith(f"/do/clients/{source.id}/undo_merge")  # one click
     assert undo["hx-target"] == "#action-panel"
     assert "until then the merge can be undone" in _facts(soup)[0]
 
@@ -132,15 +132,16 @@ def test_a_merge_from_a_page_keeps_its_outcome_and_undo_in_the_panel(
     assert "hx-refresh" not in response.headers
     soup = BeautifulSoup(response.text, "html.parser")
     undo = soup.select_one("[data-testid=undo]")
-    assert undo["hx-get"].endswith(f"/do/clients/{source.id}/undo_merge")
+    assert undo["hx-post"].endswith(f"/do/clients/{source.id}/undo_merge")
     refresh = soup.select_one("[hx-trigger=load]")
     assert refresh["hx-get"] == page and refresh["hx-select"] == ".page-body"
 
-    form = client.get(undo["hx-get"], headers={"HX-Request": "true"})
+    # The row action's confirmation step is still there for an Undo from the row or page.
+    form = client.get(undo["hx-post"], headers={"HX-Request": "true"})
     confirm_form = BeautifulSoup(form.text, "html.parser").select_one("form")
     assert confirm_form["hx-target"] == f"tr[data-sa-pk='{source.id}']"
     assert confirm_form.select_one(f"tr[data-sa-pk='{source.id}']") is not None
-    undone = client.post(undo["hx-get"], headers=headers, data={})
+    undone = client.post(undo["hx-post"], headers=headers, data={})
     outcome = BeautifulSoup(undone.text, "html.parser").select_one("[data-testid=outcome]")
     assert "1 events are back on C000002" in outcome.text
     session.refresh(source)
