@@ -50,4 +50,4 @@ browser: install system-deps
 	$(BIN)/pytest -m browser $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) data static/vendor static/admin .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) data static/vendor static/admin tests/browser/vendor .pytest_cache .mypy_cache .ruff_cache
