@@ -331,12 +331,12 @@ def test_import_requests_answers_in_the_language_of_the_shell(
     french = run(database_url, "import-requests", str(requests), LANG="fr_FR.UTF-8")
     dutch = run(database_url, "import-requests", str(requests), LC_ALL="nl_BE.UTF-8")
 
-    assert french.stdout.splitlines() == ["ligne 2 : C000001 (nouveau client)"]
-    assert "ligne 3 : refusée : " in french.stderr
+    assert french.stdout.splitlines() == ["ligne 2\u00a0: C000001 (nouveau client)"]
+    assert "ligne 3\u00a0: refusée\u00a0: " in french.stderr
     assert "The SIRET or VAT number" not in french.stderr
-    assert "ligne 4 : refusée : type inconnu 'kind of its own'" in french.stderr
+    assert "ligne 4\u00a0: refusée\u00a0: type inconnu 'kind of its own'" in french.stderr
     assert dutch.stdout.splitlines() == ["regel 2: C000001 (gevonden op SIRET- of btw-nummer)"]
-    assert "regel 4: geweigerd: onbekend soort 'kind of its own'" in dutch.stderr
+    assert "regel 4: geweigerd: onbekende soort 'kind of its own'" in dutch.stderr
 
 
 def test_the_audit_check_speaks_the_language_of_the_shell(database_url: str) -> None:
