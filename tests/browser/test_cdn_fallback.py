@@ -1,6 +1,7 @@
-"""htmx comes from its pinned CDN address, checked by its integrity hash; when the CDN does
-not answer, or answers with a file that does not match the hash, the copy fetched at set-up
-is loaded in its place and the console works as before (the lookup box suggests).
+"""htmx and Chart.js come from their pinned CDN addresses, checked by their integrity hashes;
+when the CDN does not answer, or answers with a file that does not match the hash, the copy
+fetched at set-up is loaded in its place and the console works as before (the lookup box
+suggests, the appointment report draws its chart).
 
 The browser never reaches the internet here: every request to the CDN is answered by the
 test (refused, or served from the local copy), as a firewall or a proxy would."""
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, Route, expect
 
-from admin.settings import HTMX_CDN_URL, ROOT
+from admin.settings import CHART_CDN_URL, HTMX_CDN_URL, ROOT
 from tests.browser.conftest import Console, running_console
 
 CDN = "https://cdn.jsdelivr.net/**"
@@ -24,8 +25,10 @@ LOCAL_HTMX = ROOT / "static" / "vendor" / "htmx.min.js"
 def cdn_console(
     template_database: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Console]:
-    """The console with its default settings: htmx from the CDN."""
-    with running_console(template_database, tmp_path_factory, HTMX_URL=HTMX_CDN_URL) as console:
+    """The console with its default settings: htmx and Chart.js from the CDN."""
+    with running_console(
+        template_database, tmp_path_factory, HTMX_URL=HTMX_CDN_URL, CHART_URL=CHART_CDN_URL
+    ) as console:
         yield console
 
 
@@ -94,3 +97,18 @@ def test_when_the_cdn_answers_its_copy_is_used_and_the_local_one_is_not_asked_fo
     assert HTMX_CDN_URL in loaded
     assert not any("/static/vendor/htmx.min.js" in url for url in loaded)
     _lookup_suggests(page)
+
+
+def test_without_the_cdn_the_appointment_report_draws_its_chart_from_the_local_copy(
+    page: Page, cdn_console: Console
+) -> None:
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.route(CDN, lambda route: route.abort("internetdisconnected"))
+    cdn_console.login(page, "demo-supervisor")
+    page.goto(f"{cdn_console.url}/admin/appointments/report")
+
+    assert CHART_CDN_URL in requested
+    assert any("/static/vendor/chart.umd.min.js?v=" in url for url in _scripts_loaded(page))
+    drawn = "(() => { const c = document.getElementById('report-chart'); return !!(c && Chart.getChart(c)); })()"
+    page.wait_for_function(drawn)
