@@ -13,7 +13,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import ColumnProperty
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
-from starlette_admin import BaseField, EnumField, HasOne
+from starlette_admin import BaseField, DateTimeField, EnumField, HasOne
 from starlette_admin.contrib.sqla import ModelView
 from starlette_admin.exceptions import FormValidationError
 from starlette_admin.filters import FilterGroup, FilterRegistry
@@ -98,6 +98,16 @@ def version_field() -> VersionField:
     return VersionField("version")
 
 
+# starlette-admin's date pickers show "February 2, 1951" in every language ("février 2,
+# 1951" in French); the console writes the day first, as its four languages do.
+DAY_FIRST = {"F j, Y": "j F Y", "F j, Y  H:i:S": "j F Y H:i"}
+
+
+def _day_first(field_: BaseField) -> None:
+    if isinstance(field_, DateTimeField) and field_.form_alt_format in DAY_FIRST:
+        field_.form_alt_format = DAY_FIRST[field_.form_alt_format]
+
+
 class SportelloModelView(Labelled, ModelView):
     minimum_role: ClassVar[Role] = Role.OPERATOR
     edit_role: ClassVar[Role | None] = Role.OPERATOR
@@ -121,6 +131,8 @@ class SportelloModelView(Labelled, ModelView):
             # Every form that edits a record refuses to overwrite a colleague's change.
             self.fields = [*self.fields, version_field()]
         super().__init__(self.model)
+        for field_ in self.fields:
+            _day_first(field_)
 
     async def find_by_pk(self, request: Request, pk: Any) -> Any:
         """An id that is not a number the id column can hold names no record."""
