@@ -113,32 +113,32 @@ def _without_account(member: Member) -> Finding:
     generating a new one; one forgotten while active, or none ever, is linked by card."""
     forgotten = _forgotten(member)
     if forgotten is None:
-        return Finding(
-            N_("No login account linked: link it by card number."),
-            {},
-            ("members", member.id, "link_card"),
-            N_("Link card"),
-        )
+        return _link_card(member, N_("No login account linked: link it by card number."), {})
     username, on, account = forgotten
+    when = {"username": username, "date": on}
     if account is not None and account.member_id is None and account.state == AccountState.ACTIVE:
-        return Finding(
+        return _link_card(
+            member,
             N_(
                 "The login account %(username)s was forgotten on %(date)s while active: link it "
                 "again by card number."
             ),
-            {"username": username, "date": on},
-            ("members", member.id, "link_card"),
-            N_("Link card"),
+            when,
         )
     return Finding(
         N_(
             "The login account %(username)s was forgotten on %(date)s: generate a new one; the "
             "member receives a new activation mail, valid 24 hours."
         ),
-        {"username": username, "date": on},
+        when,
         ("members", member.id, "generate_account"),
         N_("Generate login account"),
     )
+
+
+def _link_card(member: Member, message: str, params: dict[str, Any]) -> Finding:
+    """A finding whose fix is linking a login account to the member by card number."""
+    return Finding(message, params, ("members", member.id, "link_card"), N_("Link card"))
 
 
 def _forgotten(member: Member) -> tuple[str, str, LoginAccount | None] | None:
