@@ -31,18 +31,22 @@ def _in_page(client: TestClient, campaign: Campaign) -> dict[str, str]:
     }
 
 
-def _book(client: TestClient, campaign: Campaign, days: int, **extra: str) -> BeautifulSoup:
+def _booking(campaign: Campaign, days: int, agent: int = 1, **extra: str) -> dict[str, str]:
+    """A booking's form data: the campaign's agent-th agent, in days' time at 10:00."""
     day = dt.date.today() + dt.timedelta(days=days)
-    data = {
-        "agent": str(campaign.agents[1].id),
+    return {
+        "agent": str(campaign.agents[agent].id),
         "prospect": "Ferramenta Rossi",
         "address": "Via Roma 1, Macerata",
         "starts_at": f"{day.isoformat()}T10:00",
         **extra,
     }
+
+
+def _book(client: TestClient, campaign: Campaign, days: int, **extra: str) -> BeautifulSoup:
     response = client.post(
         f"/admin/do/campaigns/{campaign.id}/book?place=page",
-        data=data,
+        data=_booking(campaign, days, **extra),
         headers=_in_page(client, campaign),
     )
     assert response.status_code == 200
@@ -112,13 +116,7 @@ def test_the_booking_answer_asks_the_boxes_and_the_report_again(
     client: TestClient, personas: Personas, campaign: Campaign
 ) -> None:
     log_in(client, "olivia")
-    day = dt.date.today() + dt.timedelta(days=20)
-    data = {
-        "agent": str(campaign.agents[0].id),
-        "prospect": "Bar Sport",
-        "address": "Via Po 2",
-        "starts_at": f"{day.isoformat()}T10:00",
-    }
+    data = _booking(campaign, 20, agent=0, prospect="Bar Sport", address="Via Po 2")
 
     response = client.post(
         f"/admin/do/campaigns/{campaign.id}/book?place=page",
@@ -172,13 +170,7 @@ def test_a_booking_from_the_panel_on_the_page_answers_with_the_boxes_in_the_same
     """The Book row action's form on the campaign's page: its outcome goes to the panel, the
     boxes and the appointments change with it, with no page load."""
     log_in(client, "olivia")
-    day = dt.date.today() + dt.timedelta(days=20)
-    data = {
-        "agent": str(campaign.agents[0].id),
-        "prospect": "Bar Sport",
-        "address": "Via Po 2",
-        "starts_at": f"{day.isoformat()}T10:00",
-    }
+    data = _booking(campaign, 20, agent=0, prospect="Bar Sport", address="Via Po 2")
 
     response = client.post(
         f"/admin/do/campaigns/{campaign.id}/book", data=data, headers=_in_page(client, campaign)

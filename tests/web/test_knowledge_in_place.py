@@ -36,6 +36,17 @@ def _search(client: TestClient, headers: dict[str, str]) -> BeautifulSoup:
     return BeautifulSoup(response.text, "html.parser")
 
 
+def _searched_from_the_page(
+    client: TestClient, session: Session
+) -> tuple[dict[str, str], SearchLog]:
+    """Olivia searches the knowledge base from its page: the page's headers and the search."""
+    _article(session)
+    log_in(client, "olivia")
+    headers = htmx_headers(client)
+    _search(client, headers)
+    return headers, fresh(session).scalars(select(SearchLog)).one()
+
+
 def test_a_search_sent_from_the_page_answers_with_its_results_alone(
     client: TestClient, personas: Personas, session: Session
 ) -> None:
@@ -67,11 +78,7 @@ def test_going_back_to_a_search_asks_for_the_whole_page(
 def test_the_ticket_form_opens_in_the_page_prefilled_from_the_search(
     client: TestClient, personas: Personas, session: Session
 ) -> None:
-    _article(session)
-    log_in(client, "olivia")
-    headers = htmx_headers(client)
-    _search(client, headers)
-    log = fresh(session).scalars(select(SearchLog)).one()
+    headers, log = _searched_from_the_page(client, session)
 
     response = client.get(f"/admin/tickets/open?search={log.id}", headers=headers)
 
@@ -88,11 +95,7 @@ def test_the_ticket_form_opens_in_the_page_prefilled_from_the_search(
 def test_the_ticket_sent_from_the_page_opens_its_own_page(
     client: TestClient, personas: Personas, session: Session
 ) -> None:
-    _article(session)
-    log_in(client, "olivia")
-    headers = htmx_headers(client)
-    _search(client, headers)
-    log = fresh(session).scalars(select(SearchLog)).one()
+    headers, log = _searched_from_the_page(client, session)
     data = {"subject": "cedolino", "requester_email": "anna@example.it", "search": str(log.id)}
 
     response = client.post("/admin/tickets/open", data=data, headers=headers)
@@ -107,11 +110,7 @@ def test_the_ticket_sent_from_the_page_opens_its_own_page(
 def test_a_refused_ticket_comes_back_in_place_with_the_reason(
     client: TestClient, personas: Personas, session: Session
 ) -> None:
-    _article(session)
-    log_in(client, "olivia")
-    headers = htmx_headers(client)
-    _search(client, headers)
-    log = fresh(session).scalars(select(SearchLog)).one()
+    headers, log = _searched_from_the_page(client, session)
     data = {"subject": "cedolino", "requester_email": "anna@", "search": str(log.id)}
 
     response = client.post("/admin/tickets/open", data=data, headers=headers)
