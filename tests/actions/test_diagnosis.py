@@ -19,6 +19,16 @@ def _fixes(obj: object) -> list[tuple[str, str] | None]:
     return [(f.fix[0], f.fix[2]) if f.fix else None for f in findings(obj, NOW)]
 
 
+def _saved_account(
+    session: Session, organization: Organization, member: Member, **values: Any
+) -> LoginAccount:
+    """The member's login account mrossi, saved."""
+    account = LoginAccount(organization=organization, member=member, username="mrossi", **values)
+    session.add(account)
+    session.commit()
+    return account
+
+
 def test_a_pending_complete_member_without_account_is_to_validate_and_to_link(
     session: Session, pending_member: Member
 ) -> None:
@@ -41,15 +51,13 @@ def test_missing_information_and_email_are_named(
 def test_an_expired_activation_says_how_long_ago_and_offers_forget(
     session: Session, organization: Organization, pending_member: Member
 ) -> None:
-    account = LoginAccount(
-        organization=organization,
-        member=pending_member,
-        username="mrossi",
+    account = _saved_account(
+        session,
+        organization,
+        pending_member,
         state=AccountState.PENDING_ACTIVATION,
         activation_expires_at=NOW - dt.timedelta(days=3),
     )
-    session.add(account)
-    session.commit()
 
     [finding] = findings(account, NOW)
     assert "expired 3 days ago" in finding.text()
@@ -106,9 +114,7 @@ def test_a_healthy_validated_member_has_nothing_wrong(
 def _forgotten(
     session: Session, olivia: Actor, organization: Organization, member: Member, **values: Any
 ) -> LoginAccount:
-    account = LoginAccount(organization=organization, member=member, username="mrossi", **values)
-    session.add(account)
-    session.commit()
+    account = _saved_account(session, organization, member, **values)
     forget_account(session, olivia, account.id)
     session.commit()
     session.refresh(member)
@@ -157,16 +163,14 @@ def test_another_members_forgotten_account_changes_nothing(
 def test_forgetting_tells_the_next_step_and_the_links_revoked(
     session: Session, olivia: Actor, organization: Organization, pending_member: Member
 ) -> None:
-    account = LoginAccount(
-        organization=organization,
-        member=pending_member,
-        username="mrossi",
+    account = _saved_account(
+        session,
+        organization,
+        pending_member,
         state=AccountState.PENDING_ACTIVATION,
         activation_token_hash="x",
         activation_expires_at=NOW - dt.timedelta(days=3),
     )
-    session.add(account)
-    session.commit()
 
     forget_account(session, olivia, account.id)
 
@@ -181,14 +185,7 @@ def test_an_uncertified_mobile_offers_the_phone_code_of_the_members_account(
     session: Session, organization: Organization, pending_member: Member
 ) -> None:
     pending_member.mobile = "+393331234567"
-    account = LoginAccount(
-        organization=organization,
-        member=pending_member,
-        username="mrossi",
-        state=AccountState.ACTIVE,
-    )
-    session.add(account)
-    session.commit()
+    account = _saved_account(session, organization, pending_member, state=AccountState.ACTIVE)
 
     [*_, finding] = findings(pending_member, NOW)
     assert finding.fix == ("login_accounts", account.id, "send_phone_code")

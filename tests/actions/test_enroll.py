@@ -9,7 +9,7 @@ from actions.consequences import take
 from actions.context import Actor
 from actions.enroll import enroll, set_state
 from actions.errors import Refused
-from models import EnrollmentState, Outcome, Training
+from models import Enrollment, EnrollmentState, Outcome, Training
 from tests.helpers import events, last_event, outbox
 
 
@@ -23,6 +23,14 @@ def trainings(session: Session) -> dict[str, Training]:
     session.add_all(found.values())
     session.commit()
     return found
+
+
+def _jean_in_march(session: Session, olivia: Actor, trainings: dict[str, Training]) -> Enrollment:
+    """Jean Dupont's pending enrolment in the March PSC1, saved, its outcome already told."""
+    first = enroll(session, olivia, trainings["psc1 march"].id, "Jean Dupont", "jean@example.fr")
+    session.commit()
+    take(session)
+    return first
 
 
 def test_a_new_enrolment_cancels_the_pending_one_of_the_same_type(
@@ -40,9 +48,7 @@ def test_a_new_enrolment_cancels_the_pending_one_of_the_same_type(
 def test_the_cancelled_enrolment_is_its_own_audit_event_in_the_same_transaction(
     session: Session, olivia: Actor, trainings: dict[str, Training]
 ) -> None:
-    first = enroll(session, olivia, trainings["psc1 march"].id, "Jean Dupont", "jean@example.fr")
-    session.commit()
-    take(session)
+    first = _jean_in_march(session, olivia, trainings)
     second = enroll(session, olivia, trainings["psc1 april"].id, "Jean Dupont", "jean@example.fr")
     told = [c.english() for c in take(session)]
     session.commit()
@@ -63,9 +69,7 @@ def test_the_cancelled_enrolment_is_its_own_audit_event_in_the_same_transaction(
 def test_a_refused_enrolment_cancels_nothing_and_tells_nothing(
     session: Session, olivia: Actor, trainings: dict[str, Training]
 ) -> None:
-    first = enroll(session, olivia, trainings["psc1 march"].id, "Jean Dupont", "jean@example.fr")
-    session.commit()
-    take(session)
+    first = _jean_in_march(session, olivia, trainings)
 
     with pytest.raises(Refused, match="name is missing"):
         enroll(session, olivia, trainings["psc1 april"].id, " ", "jean@example.fr")

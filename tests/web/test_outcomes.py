@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
-from models import Client, ClientEvent, Organization, Training
+from models import Client, ClientEvent, LoginAccount, Organization, Training
 from tests.conftest import Personas, htmx_headers, log_in, make_member
 from tests.helpers import make_account
 
@@ -25,6 +25,12 @@ def _post(client: TestClient, path: str, current: str, **data: str) -> Beautiful
 
 def _facts(soup: BeautifulSoup) -> list[str]:
     return [" ".join(f.text.split()) for f in soup.select("[data-testid=outcome-fact]")]
+
+
+def _mrossi(session: Session, organization: Organization, **member: str) -> LoginAccount:
+    """Mario Rossi and his login account mrossi."""
+    owner = make_member(session, organization, **member)
+    return make_account(session, organization, "mrossi", member=owner)
 
 
 def test_enrolling_again_says_which_enrolment_was_cancelled(
@@ -51,8 +57,7 @@ def test_enrolling_again_says_which_enrolment_was_cancelled(
 def test_a_phone_code_outcome_names_the_number_never_the_username(
     client: TestClient, personas: Personas, session: Session, organization: Organization
 ) -> None:
-    member = make_member(session, organization, mobile="+393331234567")
-    account = make_account(session, organization, "mrossi", member=member)
+    account = _mrossi(session, organization, mobile="+393331234567")
     log_in(client, "olivia")
 
     soup = _post(
@@ -70,8 +75,7 @@ def test_a_phone_code_outcome_names_the_number_never_the_username(
 def test_a_plain_form_flashes_the_facts_with_the_outcome(
     client: TestClient, personas: Personas, session: Session, organization: Organization
 ) -> None:
-    member = make_member(session, organization, mobile="+393331234567")
-    account = make_account(session, organization, "mrossi", member=member)
+    account = _mrossi(session, organization, mobile="+393331234567")
     log_in(client, "olivia")
     headers = {"X-CSRFToken": htmx_headers(client)["X-CSRFToken"]}
 
@@ -151,8 +155,7 @@ def test_a_merge_from_a_page_keeps_its_outcome_and_undo_in_the_panel(
 def test_forgetting_says_the_next_step_is_generate(
     client: TestClient, personas: Personas, session: Session, organization: Organization
 ) -> None:
-    member = make_member(session, organization)
-    account = make_account(session, organization, "mrossi", member=member)
+    account = _mrossi(session, organization)
     log_in(client, "olivia")
 
     soup = _post(
@@ -165,15 +168,14 @@ def test_forgetting_says_the_next_step_is_generate(
 def test_the_outcome_of_forget_runs_generate_in_one_click(
     client: TestClient, personas: Personas, session: Session, organization: Organization
 ) -> None:
-    member = make_member(session, organization)
-    account = make_account(session, organization, "mrossi", member=member)
+    account = _mrossi(session, organization)
     log_in(client, "olivia")
-    page = f"http://testserver/admin/members/detail?pk={member.id}"
+    page = f"http://testserver/admin/members/detail?pk={account.member_id}"
 
     soup = _post(client, f"/admin/do/login_accounts/{account.id}/forget", page)
 
     generate = soup.select_one("[data-testid=next-generate_account]")
-    assert generate["hx-post"].endswith(f"/do/members/{member.id}/generate_account")
+    assert generate["hx-post"].endswith(f"/do/members/{account.member_id}/generate_account")
     assert generate["hx-target"] == "#action-panel"
     headers = htmx_headers(client) | {"HX-Current-URL": page, "HX-Target": "action-panel"}
     response = client.post(generate["hx-post"], headers=headers, data={})
@@ -184,8 +186,7 @@ def test_the_outcome_of_forget_runs_generate_in_one_click(
 def test_a_refused_action_drops_what_it_told(
     client: TestClient, personas: Personas, session: Session, organization: Organization
 ) -> None:
-    member = make_member(session, organization)
-    account = make_account(session, organization, "mrossi", member=member)
+    account = _mrossi(session, organization)
     log_in(client, "olivia")
     current = LIST.format(key="login_accounts")
     _post(client, f"/admin/do/login_accounts/{account.id}/forget", current)
