@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import AccountState, AuditEvent, LoginAccount, Organization, OutboxMessage
+from actions import tickets
+from actions.context import Actor
+from models import (
+    AccountState,
+    AuditEvent,
+    LoginAccount,
+    Organization,
+    OutboxMessage,
+    Ticket,
+    TicketSource,
+)
 
 
 def fresh(session: Session) -> Session:
@@ -61,3 +74,24 @@ def make_account(
     session.add(account)
     session.commit()
     return account
+
+
+def open_cedolino(
+    session: Session, actor: Actor, now: dt.datetime | None = None, **opening: Any
+) -> Ticket:
+    """Anna Verdi's ticket "Cedolino" (it does not print), opened by an operator, saved."""
+    ticket = tickets.open_ticket(
+        session,
+        actor,
+        tickets.Opening(
+            subject="Cedolino",
+            description="Non stampa",
+            requester_name="Anna Verdi",
+            requester_email="anna@example.it",
+            source=TicketSource.OPERATOR,
+            **opening,
+        ),
+        now=now,
+    )
+    session.commit()
+    return ticket

@@ -50,6 +50,24 @@ def forms_of(html: str) -> list[tuple[str, dict[str, str]]]:
     return found
 
 
+def form_holding(page: BeautifulSoup, field: str) -> dict[str, str]:
+    """The values of the form that holds the input `field`, as the browser would send them
+    (unticked boxes aside, each select's chosen option)."""
+    box = page.select_one(f"input[name={field}]")
+    assert box is not None
+    form = box.find_parent("form")
+    assert form is not None
+    values = {
+        i["name"]: i.get("value", "")
+        for i in form.select("input[name]")
+        if i.get("type") != "checkbox"
+    }
+    for choice in form.select("select[name]"):
+        chosen = choice.select_one("option[selected]")
+        values[choice["name"]] = chosen["value"] if chosen else ""
+    return values
+
+
 def text_inputs(html: str) -> list[str]:
     """Names of the visible one-line text boxes of a page's forms."""
     soup = BeautifulSoup(html, "html.parser")

@@ -10,22 +10,12 @@ from starlette.testclient import TestClient
 from models import Member
 from tests.conftest import Personas, log_in
 from tests.helpers import fresh, last_event
+from tests.web.forms import form_holding
 
 
 def _form(client: TestClient, member: Member) -> dict[str, str]:
     soup = BeautifulSoup(client.get(f"/admin/members/edit?pk={member.id}").text, "html.parser")
-    field = soup.select_one("input[name=first_name]")
-    assert field is not None
-    form = field.find_parent("form")
-    assert form is not None
-    values = {
-        i["name"]: i.get("value", "")
-        for i in form.select("input[name]")
-        if i.get("type") != "checkbox"
-    }
-    for select in form.select("select[name]"):
-        chosen = select.select_one("option[selected]")
-        values[select["name"]] = chosen["value"] if chosen else ""
+    values = form_holding(soup, "first_name")
     values["organization"] = str(member.organization_id)  # a select2 filled by script
     return values
 

@@ -14,7 +14,6 @@ from sqlalchemy import Engine, event, update
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
-from actions import tickets
 from actions.context import Actor
 from admin.demo import load_demo_data
 from models import (
@@ -28,13 +27,13 @@ from models import (
     Organization,
     OutboxMessage,
     Ticket,
-    TicketSource,
     Training,
 )
 from models.base import Wording
 from tests.conftest import Personas, log_in, make_member
-from tests.helpers import make_account
+from tests.helpers import make_account, open_cedolino
 from tests.web.conftest import page_of
+from tests.web.forms import form_holding
 from views.base import SportelloModelView
 
 GENERIC = re.compile(r"\b[A-Z][A-Za-z]*\(\d+\)")  # starlette-admin's "Member(3)"
@@ -82,18 +81,7 @@ def mario(session: Session, organization: Organization) -> Member:
 def ticket(
     session: Session, personas: Personas, olivia: Actor, organization: Organization
 ) -> Ticket:
-    opened = tickets.open_ticket(
-        session,
-        olivia,
-        tickets.Opening(
-            subject="Cedolino",
-            description="Non stampa",
-            requester_name="Anna Verdi",
-            requester_email="anna@example.it",
-            source=TicketSource.OPERATOR,
-            organization_id=organization.id,
-        ),
-    )
+    opened = open_cedolino(session, olivia, organization_id=organization.id)
     opened.assignee = personas.operator
     session.commit()
     return opened
@@ -303,23 +291,6 @@ def test_a_picker_offers_members_by_name(
 # --- the message after a save ----------------------------------------------------------------
 
 
-def _form(page: BeautifulSoup, field: str) -> dict[str, str]:
-    """The values of the form that holds `field`, as the browser would send them."""
-    box = page.select_one(f"input[name={field}]")
-    assert box is not None
-    form = box.find_parent("form")
-    assert form is not None
-    values = {
-        i["name"]: i.get("value", "")
-        for i in form.select("input[name]")
-        if i.get("type") != "checkbox"
-    }
-    for choice in form.select("select[name]"):
-        chosen = choice.select_one("option[selected]")
-        values[choice["name"]] = chosen["value"] if chosen else ""
-    return values
-
-
 def _flashed(page: BeautifulSoup) -> str:
     return " ".join(alert.get_text(" ", strip=True) for alert in page.select(".alert"))
 
@@ -328,7 +299,7 @@ def test_a_saved_member_is_named_in_the_message(
     client: TestClient, personas: Personas, mario: Member
 ) -> None:
     log_in(client, "olivia")
-    values = _form(page_of(client.get(f"/admin/members/edit?pk={mario.id}")), "first_name")
+    values = form_holding(page_of(client.get(f"/admin/members/edit?pk={mario.id}")), "first_name")
     values |= {"organization": str(mario.organization_id), "address": "Via Nuova 2, Roma"}
 
     saved = client.post(f"/admin/members/edit?pk={mario.id}", data=values)
@@ -342,7 +313,7 @@ def test_a_created_organisation_is_named_in_the_message(
     client: TestClient, personas: Personas
 ) -> None:
     log_in(client, "ada")
-    values = _form(page_of(client.get("/admin/organizations/create")), "name")
+    values = form_holding(page_of(client.get("/admin/organizations/create")), "name")
     values |= {"name": "Biblioteca Civica", "country": "IT", "language": "it"}
     values |= {"timezone": "Europe/Rome", "credential_policy": "password"}
 

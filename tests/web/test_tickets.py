@@ -12,24 +12,7 @@ from actions.context import Actor
 from models import Organization, Ticket, TicketComment, TicketSource, TicketState
 from models.knowledge import ArticleAudience, KnowledgeArticle, SearchLog
 from tests.conftest import Personas, csrf_token, htmx_headers, log_in
-from tests.helpers import fresh, outbox
-
-
-def _ticket(session: Session, olivia: Actor, now: dt.datetime | None = None) -> Ticket:
-    ticket = tickets.open_ticket(
-        session,
-        olivia,
-        tickets.Opening(
-            subject="Cedolino",
-            description="Non stampa",
-            requester_name="Anna Verdi",
-            requester_email="anna@example.it",
-            source=TicketSource.OPERATOR,
-        ),
-        now=now,
-    )
-    session.commit()
-    return ticket
+from tests.helpers import fresh, open_cedolino, outbox
 
 
 def test_a_ticket_cannot_be_opened_from_a_search_that_was_not_made(
@@ -102,7 +85,7 @@ def test_after_a_search_the_page_opens_the_ticket_with_it(
 def test_assign_reply_note_and_resolve_through_row_actions(
     client: TestClient, personas: Personas, session: Session, olivia: Actor
 ) -> None:
-    ticket = _ticket(session, olivia)
+    ticket = open_cedolino(session, olivia)
     log_in(client, "olivia")
     headers = htmx_headers(client)
     do = f"/admin/do/tickets/{ticket.id}"
@@ -132,7 +115,7 @@ def test_assign_reply_note_and_resolve_through_row_actions(
 def test_a_refused_transition_says_why_in_the_panel(
     client: TestClient, personas: Personas, session: Session, olivia: Actor
 ) -> None:
-    ticket = _ticket(session, olivia)
+    ticket = open_cedolino(session, olivia)
     log_in(client, "olivia")
 
     response = client.post(
@@ -151,7 +134,7 @@ def test_a_refused_transition_says_why_in_the_panel(
 def test_a_stale_form_is_refused_with_a_conflict(
     client: TestClient, personas: Personas, session: Session, olivia: Actor
 ) -> None:
-    ticket = _ticket(session, olivia)
+    ticket = open_cedolino(session, olivia)
     log_in(client, "olivia")
     headers = htmx_headers(client)
     form = BeautifulSoup(
@@ -181,10 +164,10 @@ def test_the_lists_mine_unassigned_and_overdue(
     client: TestClient, personas: Personas, session: Session, olivia: Actor, sam: Actor
 ) -> None:
     long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(days=10)
-    mine = _ticket(session, olivia)
+    mine = open_cedolino(session, olivia)
     tickets.assign(session, olivia, mine.id, personas.operator.id)
-    unassigned = _ticket(session, olivia)
-    overdue = _ticket(session, olivia, now=long_ago)
+    unassigned = open_cedolino(session, olivia)
+    overdue = open_cedolino(session, olivia, now=long_ago)
     tickets.assign(session, sam, overdue.id, personas.supervisor.id)
     session.commit()
     log_in(client, "olivia")
@@ -217,7 +200,7 @@ def test_the_tickets_of_one_company(
             organization_id=first.id,
         ),
     )
-    _ticket(session, olivia)  # no company
+    open_cedolino(session, olivia)  # no company
     session.commit()
     log_in(client, "olivia")
 
