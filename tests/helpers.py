@@ -19,6 +19,7 @@ from models import (
     Ticket,
     TicketSource,
 )
+from tests.conftest import make_member
 
 
 def fresh(session: Session) -> Session:
@@ -95,3 +96,10 @@ def open_cedolino(
     )
     session.commit()
     return ticket
+
+
+def mrossi_account(session: Session, organization: Organization, **member: Any) -> LoginAccount:
+    """Mario Rossi (tests.conftest.make_member, with `member`'s values) and his login account
+    mrossi."""
+    owner = make_member(session, organization, **member)
+    return make_account(session, organization, "mrossi", member=owner)

@@ -31,6 +31,18 @@ async def results(request: Request) -> Response:
     query = request.query_params.get("q", "")
     hits = await call(request, lookup, query)
     accounts = await call(request, accounts_for_mobile_hits, hits)
+    return _results(request, query, hits, accounts, as_page=False)
+
+
+def _results(
+    request: Request,
+    query: str,
+    hits: list[Hit],
+    accounts: dict[int, LoginAccount],
+    *,
+    as_page: bool,
+) -> Response:
+    """The results of a lookup: in the box's drop-down, or as a page of their own."""
     return render(
         request,
         "lookup_results.html",
@@ -39,7 +51,7 @@ async def results(request: Request) -> Response:
         url=hit_url,
         accounts=accounts,
         actions=account_actions,
-        as_page=False,
+        as_page=as_page,
     )
 
 
@@ -63,15 +75,7 @@ async def go(request: Request) -> Response:
     hits = await call(request, lookup, query)
     if hits:
         return RedirectResponse(hit_url(request, hits[0]), status_code=303)
-    return render(
-        request,
-        "lookup_results.html",
-        hits=hits,
-        query=query,
-        url=hit_url,
-        accounts={},
-        as_page=True,
-    )
+    return _results(request, query, hits, {}, as_page=True)
 
 
 def routes() -> list[Route]:

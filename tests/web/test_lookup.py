@@ -6,7 +6,7 @@ from starlette.testclient import TestClient
 
 from models import Member, Organization
 from tests.conftest import Personas, log_in, make_member
-from tests.helpers import make_account
+from tests.helpers import mrossi_account
 
 
 def test_the_box_answers_with_the_best_matches_as_a_fragment(
@@ -71,8 +71,7 @@ def test_the_lookup_gives_nothing_without_a_session(
 def test_a_member_found_by_mobile_offers_the_phone_code_of_their_login_account(
     client: TestClient, personas: Personas, session: Session, organization: Organization
 ) -> None:
-    member = make_member(session, organization, mobile="+393331234567")
-    account = make_account(session, organization, "mrossi", member=member)
+    account = mrossi_account(session, organization, mobile="+393331234567")
     log_in(client, "olivia")
 
     response = client.get(
@@ -95,8 +94,7 @@ def test_a_member_found_by_mobile_offers_the_phone_code_of_their_login_account(
 def test_a_member_found_otherwise_or_without_account_offers_no_account_actions(
     client: TestClient, personas: Personas, session: Session, organization: Organization
 ) -> None:
-    member = make_member(session, organization, mobile="+393331234567")
-    make_account(session, organization, "mrossi", member=member)
+    mrossi_account(session, organization, mobile="+393331234567")
     make_member(session, organization, mobile="+393337654321", tax_code="X1", email="b@x.org")
     log_in(client, "olivia")
 

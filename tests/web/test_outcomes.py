@@ -9,9 +9,9 @@ from bs4 import BeautifulSoup
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
-from models import Client, ClientEvent, LoginAccount, Organization, Training
-from tests.conftest import Personas, htmx_headers, log_in, make_member
-from tests.helpers import make_account
+from models import Client, ClientEvent, Organization, Training
+from tests.conftest import Personas, htmx_headers, log_in
+from tests.helpers import mrossi_account
 
 LIST = "http://testserver/admin/{key}/list"
 
@@ -25,12 +25,6 @@ def _post(client: TestClient, path: str, current: str, **data: str) -> Beautiful
 
 def _facts(soup: BeautifulSoup) -> list[str]:
     return [" ".join(f.text.split()) for f in soup.select("[data-testid=outcome-fact]")]
-
-
-def _mrossi(session: Session, organization: Organization, **member: str) -> LoginAccount:
-    """Mario Rossi and his login account mrossi."""
-    owner = make_member(session, organization, **member)
-    return make_account(session, organization, "mrossi", member=owner)
 
 
 def test_enrolling_again_says_which_enrolment_was_cancelled(
@@ -57,7 +51,7 @@ def test_enrolling_again_says_which_enrolment_was_cancelled(
 def test_a_phone_code_outcome_names_the_number_never_the_username(
     client: TestClient, personas: Personas, session: Session, organization: Organization
 ) -> None:
-    account = _mrossi(session, organization, mobile="+393331234567")
+    account = mrossi_account(session, organization, mobile="+393331234567")
     log_in(client, "olivia")
 
     soup = _post(
@@ -75,7 +69,7 @@ def test_a_phone_code_outcome_names_the_number_never_the_username(
 def test_a_plain_form_flashes_the_facts_with_the_outcome(
     client: TestClient, personas: Personas, session: Session, organization: Organization
 ) -> None:
-    account = _mrossi(session, organization, mobile="+393331234567")
+    account = mrossi_account(session, organization, mobile="+393331234567")
     log_in(client, "olivia")
     headers = {"X-CSRFToken": htmx_headers(client)["X-CSRFToken"]}
 
@@ -155,7 +149,7 @@ def test_a_merge_from_a_page_keeps_its_outcome_and_undo_in_the_panel(
 def test_forgetting_says_the_next_step_is_generate(
     client: TestClient, personas: Personas, session: Session, organization: Organization
 ) -> None:
-    account = _mrossi(session, organization)
+    account = mrossi_account(session, organization)
     log_in(client, "olivia")
 
     soup = _post(
@@ -168,7 +162,7 @@ def test_forgetting_says_the_next_step_is_generate(
 def test_the_outcome_of_forget_runs_generate_in_one_click(
     client: TestClient, personas: Personas, session: Session, organization: Organization
 ) -> None:
-    account = _mrossi(session, organization)
+    account = mrossi_account(session, organization)
     log_in(client, "olivia")
     page = f"http://testserver/admin/members/detail?pk={account.member_id}"
 
@@ -186,7 +180,7 @@ def test_the_outcome_of_forget_runs_generate_in_one_click(
 def test_a_refused_action_drops_what_it_told(
     client: TestClient, personas: Personas, session: Session, organization: Organization
 ) -> None:
-    account = _mrossi(session, organization)
+    account = mrossi_account(session, organization)
     log_in(client, "olivia")
     current = LIST.format(key="login_accounts")
     _post(client, f"/admin/do/login_accounts/{account.id}/forget", current)
