@@ -29,6 +29,20 @@ def _saved_account(
     return account
 
 
+def _expired_activation(
+    session: Session, organization: Organization, member: Member, **values: Any
+) -> LoginAccount:
+    """The member's login account mrossi, whose activation expired 3 days ago."""
+    return _saved_account(
+        session,
+        organization,
+        member,
+        state=AccountState.PENDING_ACTIVATION,
+        activation_expires_at=NOW - dt.timedelta(days=3),
+        **values,
+    )
+
+
 def test_a_pending_complete_member_without_account_is_to_validate_and_to_link(
     session: Session, pending_member: Member
 ) -> None:
@@ -51,13 +65,7 @@ def test_missing_information_and_email_are_named(
 def test_an_expired_activation_says_how_long_ago_and_offers_forget(
     session: Session, organization: Organization, pending_member: Member
 ) -> None:
-    account = _saved_account(
-        session,
-        organization,
-        pending_member,
-        state=AccountState.PENDING_ACTIVATION,
-        activation_expires_at=NOW - dt.timedelta(days=3),
-    )
+    account = _expired_activation(session, organization, pending_member)
 
     [finding] = findings(account, NOW)
     assert "expired 3 days ago" in finding.text()
@@ -163,14 +171,7 @@ def test_another_members_forgotten_account_changes_nothing(
 def test_forgetting_tells_the_next_step_and_the_links_revoked(
     session: Session, olivia: Actor, organization: Organization, pending_member: Member
 ) -> None:
-    account = _saved_account(
-        session,
-        organization,
-        pending_member,
-        state=AccountState.PENDING_ACTIVATION,
-        activation_token_hash="x",
-        activation_expires_at=NOW - dt.timedelta(days=3),
-    )
+    account = _expired_activation(session, organization, pending_member, activation_token_hash="x")
 
     forget_account(session, olivia, account.id)
 
