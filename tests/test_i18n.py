@@ -259,6 +259,20 @@ def test_english_writes_the_day_first_and_a_24_hour_clock() -> None:
     assert i18n.format_when(dt.datetime(2026, 12, 7, 19, 30)) == "07/12/2026, 19:30"
 
 
+@pytest.mark.parametrize(
+    ("locale", "written"),
+    [("en", "12,345.5"), ("it", "12.345,5"), ("fr", "12\u202f345,5"), ("nl", "12.345,5")],
+)
+def test_numbers_are_written_as_each_language_writes_them(locale: str, written: str) -> None:
+    i18n.install()
+    i18n.set_locale(locale)
+    try:
+        assert i18n.format_number(12345.5) == written
+        assert i18n.format_number(None) == ""
+    finally:
+        i18n.set_locale(i18n.DEFAULT_LOCALE)
+
+
 @pytest.mark.usefixtures("italian")
 def test_templates_translate_in_a_message_context() -> None:
     from jinja2 import Environment
