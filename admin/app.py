@@ -85,6 +85,7 @@ def build_app(
             default_locale=i18n.DEFAULT_LOCALE, language_switcher=list(i18n.LOCALES)
         ),
     )
+    i18n.install()  # our wording over the catalogs the Admin merged while it was built
     _translate_csrf_refusals(admin, settings)
     csp.install(admin.templates.env)
     env = admin.templates.env

@@ -132,15 +132,22 @@ def language_name(locale: str) -> str:
 def catalog(locale: str) -> NullTranslations:
     """starlette-admin's own catalog (when it has one), ours for it, then Sportello's."""
     merged: NullTranslations = sa_i18n.translations.get(locale) or NullTranslations()
-    for domain in ("starlette_admin", DOMAIN):
-        extra = _compiled(TRANSLATIONS_DIR / locale / "LC_MESSAGES" / f"{domain}.po")
-        if extra is None:
-            continue
+    for extra in _ours(locale):
         if isinstance(merged, Translations):
             merged.merge(extra)
         else:
             merged = extra
     return merged
+
+
+@cache
+def _ours(locale: str) -> tuple[Translations, ...]:
+    """Our catalogs for `locale`: starlette-admin's strings as we word them, then Sportello's."""
+    found = (
+        _compiled(TRANSLATIONS_DIR / locale / "LC_MESSAGES" / f"{domain}.po")
+        for domain in ("starlette_admin", DOMAIN)
+    )
+    return tuple(extra for extra in found if extra is not None)
 
 
 def _compiled(po_path: Path) -> Translations | None:
@@ -155,11 +162,20 @@ def _compiled(po_path: Path) -> Translations | None:
 
 
 def install(locales: Iterable[str] = LOCALES) -> None:
-    """Register our locales and catalogs with starlette-admin (idempotent)."""
+    """Register our locales and catalogs with starlette-admin (idempotent).
+
+    Call it again once the Admin is built: building it merges the theme's own catalogs over
+    the active ones ("Nouveau %(name)s" over our "Créer : %(name)s"); ours are merged back
+    on top."""
     for locale in locales:
         if locale not in sa_i18n.SUPPORTED_LOCALES:
             sa_i18n.SUPPORTED_LOCALES.append(locale)
-        sa_i18n.translations[locale] = catalog(locale)
+        merged = catalog(locale)
+        if isinstance(merged, Translations):
+            for extra in _ours(locale):
+                if extra is not merged:
+                    merged.merge(extra)
+        sa_i18n.translations[locale] = merged
 
 
 def lazy_gettext(message: str) -> str:
