@@ -30,16 +30,20 @@ from admin.settings import ROOT, Settings
 from views import (
     access_requests,
     appointments,
+    audit_trail,
     clients,
     duplicates,
+    history,
     intake,
     knowledge,
     lookup,
     menu,
+    my_actions,
     register,
     rendering,
     reset_page,
     row_actions,
+    supervision,
     ticket_open,
 )
 from views.access_requests import AccessRequestView
@@ -128,6 +132,10 @@ def build_app(
         *ticket_open.routes(),
         *access_requests.routes(),
         *appointments.routes(),
+        *audit_trail.routes(),
+        *history.routes(),
+        *supervision.routes(),
+        *my_actions.routes(),
     ]
 
     app = Starlette(

@@ -9,7 +9,7 @@ from models.appointment import (
     CampaignState,
     Unavailability,
 )
-from models.audit import AuditEvent, Outcome
+from models.audit import AuditAnchor, AuditEvent, AuditReview, Outcome
 from models.base import Base, utcnow
 from models.client import Client, ClientEvent, ClientMerge, ClientOrigin, EventKind
 from models.knowledge import ArticleAudience, KnowledgeArticle, SearchLog
@@ -32,7 +32,9 @@ __all__ = [
     "Appointment",
     "AppointmentState",
     "ArticleAudience",
+    "AuditAnchor",
     "AuditEvent",
+    "AuditReview",
     "Base",
     "Campaign",
     "CampaignState",

@@ -4,7 +4,7 @@ import datetime as dt
 import enum
 from typing import Any
 
-from sqlalchemy import JSON, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import PLAIN, Base, Wording, str_enum, utcnow
@@ -48,8 +48,48 @@ class AuditEvent(Base):
     __table_args__ = (
         # The trail, latest first, a page at any depth read from this index alone.
         Index("ix_audit_event_listing", "seq", "id"),
+        # One-click filters of the trail and a record's history, latest first, at any size.
+        Index("ix_audit_event_record", "entity_type", "entity_id", "seq"),
+        Index("ix_audit_event_by_operator", "operator_username", "seq"),
+        Index("ix_audit_event_by_action", "action", "seq"),
+        Index("ix_audit_event_by_outcome", "outcome", "seq"),
     )
 
     def label(self, words: Wording = PLAIN) -> str:
         """What was done, and when: "member.update 7/12/26, 18:02"."""
         return f"{self.action} {words.when(self.at)}"
+
+
+class AuditReview(Base):
+    """A supervisor's look at a risky event: fine, or wrong with a comment saying why.
+
+    One review per event; the review itself is an audited action (`audit.review`)."""
+
+    __tablename__ = "audit_review"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("audit_event.id"), unique=True)
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("operator.id"))
+    reviewer_username: Mapped[str] = mapped_column(String(64))
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    wrong: Mapped[bool] = mapped_column(Boolean, default=False)
+    comment: Mapped[str | None] = mapped_column(Text)
+
+    def label(self, words: Wording = PLAIN) -> str:
+        return f"review of audit event {self.event_id}"
+
+
+class AuditAnchor(Base):
+    """The chain's head (sequence and hash) written down outside the trail and mailed to
+    the supervisors: a trail shorter than its last anchor was cut."""
+
+    __tablename__ = "audit_anchor"
+    __audited__ = False  # its own audit event (audit.anchor) names it
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    seq: Mapped[int] = mapped_column(Integer, index=True)
+    hash: Mapped[str] = mapped_column(String(64))
+
+    def label(self, words: Wording = PLAIN) -> str:
+        return f"anchor {self.seq} {self.hash[:12]}"

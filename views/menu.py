@@ -25,7 +25,9 @@ from views import (
     duplicates,
     intake,
     knowledge,
+    my_actions,
     register,
+    supervision,
     ticket_open,
 )
 from views.base import SportelloModelView
@@ -95,7 +97,14 @@ GROUPS: tuple[Desk, ...] = (
         "supervision",
         lazy_gettext("Supervision"),
         "fa fa-user-shield",
-        ("outbox", "audit", "operators"),
+        (
+            "/admin/supervision",
+            "/admin/review",
+            "audit",
+            "/admin/mine",
+            "outbox",
+            "operators",
+        ),
     ),
 )
 
@@ -143,6 +152,9 @@ def pages() -> list[Link]:
         ticket_open.menu_link(),
         access_requests.menu_link(),
         appointments.report_link(),
+        supervision.dashboard_link(),
+        supervision.review_link(),
+        my_actions.menu_link(),
     ]
 
 

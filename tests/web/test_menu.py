@@ -48,9 +48,9 @@ DESKS = {
     "appointments": ("Appointments", APPOINTMENTS),
 }
 SUPERVISION = {
-    "olivia": ["Outbox"],
-    "sam": ["Outbox", "Audit"],
-    "ada": ["Outbox", "Audit", "Operators"],
+    "olivia": ["My recent actions", "Outbox"],
+    "sam": ["Dashboard", "Review queue", "Audit", "My recent actions", "Outbox"],
+    "ada": ["Dashboard", "Review queue", "Audit", "My recent actions", "Outbox", "Operators"],
 }
 
 
