@@ -21,7 +21,7 @@ from starlette_admin.contrib.sqla import Admin
 from starlette_admin.i18n import I18nConfig
 from starlette_admin.security.csrf import CSRFMiddleware
 
-from actions import client_history, diagnosis, outbox, tickets
+from actions import audit_diff, client_history, diagnosis, outbox, tickets
 from admin import csp, delivery, errors, i18n, slots
 from admin.auth import OperatorAuthProvider
 from admin.db import engine_for, make_sessionmaker
@@ -151,6 +151,7 @@ def build_app(
     admin.mount_to(app)
     rendering.index_routes(app.router)
     admin.templates.env.globals["diagnose"] = diagnosis.findings
+    admin.templates.env.globals["audit_diff"] = audit_diff.diff
     admin.templates.env.globals["client_history"] = client_history.history_of
     admin.templates.env.globals["ticket_timeline"] = tickets.timeline_of
     admin.templates.env.globals["campaign_counters"] = appointments.campaign_counters

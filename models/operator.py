@@ -34,6 +34,8 @@ class Operator(Base):
     role: Mapped[Role] = mapped_column(str_enum(Role, "operator_role"), default=Role.OPERATOR)
     active: Mapped[bool] = mapped_column(default=True)
     language: Mapped[str | None] = mapped_column(String(8))
+    # Where a supervisor receives the trail's anchors (and whatever else is for supervisors).
+    email: Mapped[str | None] = mapped_column(String(254))
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     last_failed_at: Mapped[dt.datetime | None]
     locked_at: Mapped[dt.datetime | None]

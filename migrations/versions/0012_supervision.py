@@ -6,7 +6,8 @@ Create Date: 2026-12-07 22:25:00
 
 The trail filtered by operator, action, outcome or record is read latest first from an
 index holding the filter and the sequence. A supervisor's review of a risky event, and the
-chain heads written down outside the trail, get tables of their own.
+chain heads written down outside the trail, get tables of their own; an operator gets an
+e-mail address (the anchors are mailed to the supervisors).
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ INDEXES = [
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("operator", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("email", sa.String(length=254), nullable=True))
     op.create_table(
         "audit_anchor",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -72,3 +75,5 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_audit_anchor_seq"), table_name="audit_anchor")
     op.drop_index(op.f("ix_audit_anchor_at"), table_name="audit_anchor")
     op.drop_table("audit_anchor")
+    with op.batch_alter_table("operator", schema=None) as batch_op:
+        batch_op.drop_column("email")
