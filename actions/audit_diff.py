@@ -1,11 +1,15 @@
 """An audit event's before and after, read as a change: the fields that changed, old → new.
 
 Secrets never show: a value the trail stored masked stays `***`, and a field whose name
-says it holds a secret is masked even if an older event kept it in clear.
+says it holds a secret is masked even if an older event kept it in clear, at any depth of
+a nested value. A secret changed is shown as changed (`***` → `***`): the trail records a
+column only when it changed, and two masked values look alike.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,13 +21,15 @@ _ABSENT = object()
 
 @dataclass(frozen=True)
 class FieldChange:
-    """One field: its value before (None: none) and after (None: none)."""
+    """One field: its value before (None: none) and after (None: none), and its label (the
+    field's name unless the record's page names it)."""
 
     field: str
     before: Any
     after: Any
     was_set: bool
     is_set: bool
+    label: str = ""
 
     @property
     def added(self) -> bool:
@@ -33,34 +39,91 @@ class FieldChange:
     def removed(self) -> bool:
         return not self.is_set
 
+    @property
+    def name(self) -> str:
+        return self.label or self.field
+
+    @property
+    def before_text(self) -> str:
+        return shown_text(self.before)
+
+    @property
+    def after_text(self) -> str:
+        return shown_text(self.after)
+
+    @property
+    def structured(self) -> bool:
+        """A list or a mapping on either side: read best laid out over several lines."""
+        return isinstance(self.before, list | dict) or isinstance(self.after, list | dict)
+
 
 def is_secret(field: str) -> bool:
     name = field.lower()
     return any(word in name.split("_") or name.endswith(word) for word in SECRET_WORDS)
 
 
-def _shown(field: str, value: Any) -> Any:
+def masked(field: str, value: Any) -> Any:
+    """`value` with every secret in it masked: the whole of it when `field` names a secret,
+    else the secrets among the keys of a nested mapping."""
     if value is _ABSENT or value is None:
         return value
-    return MASK if is_secret(field) else value
+    if is_secret(field):
+        return MASK
+    if isinstance(value, Mapping):
+        return {str(k): masked(str(k), v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [masked("", v) for v in value]
+    return value
 
 
-def diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[FieldChange]:
-    """The changed fields in a stable order: those of `before` first, then new ones."""
-    before, after = before or {}, after or {}
+def shown_text(value: Any) -> str:
+    """A value as the page writes it: lists and mappings as indented JSON, the rest as is."""
+    if value is None:
+        return ""
+    if isinstance(value, list | dict):
+        return json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True, default=str)
+    if isinstance(value, bool):
+        return json.dumps(value)
+    return str(value)
+
+
+def _changed(old: Any, new: Any) -> bool:
+    if old != new:
+        return True
+    # Both masked: a secret the trail recorded as changed (it records changed columns only).
+    return bool(old == MASK)
+
+
+def diff(
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any] | None,
+    labels: Mapping[str, Any] | None = None,
+) -> list[FieldChange]:
+    """The changed fields in a stable order: those of `before` first, then new ones.
+    `labels` names fields as the record's page does (`first_name` → "First name")."""
+    before, after, labels = before or {}, after or {}, labels or {}
     fields = [*before, *(name for name in after if name not in before)]
     changes = []
     for name in fields:
         old, new = before.get(name, _ABSENT), after.get(name, _ABSENT)
-        if old == new:
+        if not _changed(old, new):
             continue
         changes.append(
             FieldChange(
                 name,
-                None if old is _ABSENT else _shown(name, old),
-                None if new is _ABSENT else _shown(name, new),
+                None if old is _ABSENT else masked(name, old),
+                None if new is _ABSENT else masked(name, new),
                 old is not _ABSENT,
                 new is not _ABSENT,
+                str(labels.get(name, "")),
             )
         )
     return changes
+
+
+def fields_of(
+    values: Mapping[str, Any] | None, labels: Mapping[str, Any] | None = None
+) -> list[FieldChange]:
+    """A record's values as fields (a deleted record's snapshot), secrets masked: each one
+    as a change from nothing."""
+    return diff(None, values, labels)

@@ -1,12 +1,58 @@
-"""The audit trail, read-only, for supervisors and administrators."""
+"""The audit trail, read-only, for supervisors and administrators; each event's page reads
+it as a change (`audit_event.html`, from actions/audit_event.py)."""
 
 from __future__ import annotations
 
-from starlette_admin import DateTimeField, IntegerField, JSONField, StringField, TextAreaField
+import functools
+from dataclasses import dataclass
+from typing import Any
 
-from admin.i18n import lazy_gettext
+import anyio.to_thread
+from starlette.requests import Request
+from starlette_admin import DateTimeField, IntegerField, JSONField, StringField, TextAreaField
+from starlette_admin.types import RequestAction
+
+from actions.audit_diff import FieldChange, fields_of
+from actions.audit_event import EventPage, read_event
+from admin.i18n import N_, lazy_gettext
 from models import AuditEvent, Outcome, Role
 from views.base import SportelloModelView, StateField
+from views.records import record_url, view_for
+
+OUTCOME_LABELS = {"success": N_("success"), "refused": N_("refused"), "error": N_("error")}
+
+
+@dataclass(frozen=True)
+class EventScreen:
+    """The event page: what actions/audit_event.py read, with the console's words for the
+    record's fields and the addresses of the pages it links to."""
+
+    page: EventPage
+    labels: dict[str, str]
+    record_url: str | None
+    operator_url: str | None
+    snapshot: list[FieldChange]
+
+
+def field_labels(request: Request, entity_type: str | None) -> dict[str, str]:
+    """A record's field names as its page labels them (`first_name` → "First name")."""
+    view = view_for(request, entity_type)
+    if view is None:
+        return {}
+    return {f.name: str(f.label) for f in view.fields if f.label and f.label != f.name}
+
+
+def event_screen(request: Request, event: AuditEvent) -> EventScreen:
+    page = read_event(request.state.session, event)
+    labels = field_labels(request, event.entity_type)
+    exists = page.record.state == "exists"
+    return EventScreen(
+        page,
+        labels,
+        record_url(request, event.entity_type, event.entity_id) if exists else None,
+        record_url(request, "operator", event.operator_id),
+        fields_of(page.record.snapshot, labels),
+    )
 
 
 class AuditView(SportelloModelView):
@@ -18,6 +64,7 @@ class AuditView(SportelloModelView):
     minimum_role = Role.SUPERVISOR
     edit_role = None
     create_role = None
+    detail_template = "audit_event.html"
     fields = [
         IntegerField("id", label=lazy_gettext("Id")),
         IntegerField("seq", label=lazy_gettext("No.")),
@@ -27,7 +74,7 @@ class AuditView(SportelloModelView):
         StringField("action", label=lazy_gettext("Action")),
         StringField("entity_type", label=lazy_gettext("Entity")),
         StringField("entity_id", label=lazy_gettext("Entity id")),
-        StateField("outcome", enum=Outcome, label=lazy_gettext("Outcome")),
+        StateField("outcome", enum=Outcome, label=lazy_gettext("Outcome"), labels=OUTCOME_LABELS),
         TextAreaField("message", label=lazy_gettext("Message")),
         TextAreaField("reason", label=lazy_gettext("Reason")),
         JSONField("before", label=lazy_gettext("Before")),
@@ -62,3 +109,12 @@ class AuditView(SportelloModelView):
     # An operator or an action is found all along the trail: its latest events are among the
     # latest 20,000, read in order from the trail's index.
     search_probe = 20_000
+
+    async def serialize(self, obj: Any, request: Request, *args: Any, **kwargs: Any) -> Any:
+        """The event's page also receives the event read in its surroundings (`screen`)."""
+        serialized = await super().serialize(obj, request, *args, **kwargs)
+        if request.state.action == RequestAction.DETAIL and isinstance(obj, AuditEvent):
+            serialized["screen"] = await anyio.to_thread.run_sync(
+                functools.partial(event_screen, request, obj)
+            )
+        return serialized
