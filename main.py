@@ -11,6 +11,7 @@ from typing import Any
 import click
 from starlette.applications import Starlette
 
+from admin.audit_commands import audit
 from admin.i18n import N_, _
 from admin.settings import Settings, SettingsError, load
 
@@ -159,15 +160,20 @@ def demo(ctx: click.Context, host: str, port: int) -> None:
     show_default=True,
 )
 @click.option("--display-name", default=None)
-def create_operator_command(name: str, role: str, display_name: str | None) -> None:
+@click.option("--email", default=None, help="Where a supervisor receives the trail's anchors.")
+def create_operator_command(
+    name: str, role: str, display_name: str | None, email: str | None
+) -> None:
     """Create an operator; the password is read from a prompt or standard input."""
     from actions.context import Actor
     from actions.errors import Refused
+    from actions.operator_email import set_email
     from actions.operators import create_operator
     from admin.db import make_engine, make_sessionmaker
     from models import Role
 
     settings = settings_or_exit(demo=True)
+    _check_email(email)  # before the password is asked for, and before anything is written
     if sys.stdin.isatty():
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     else:
@@ -184,6 +190,9 @@ def create_operator_command(name: str, role: str, display_name: str | None) -> N
                 Role(role),
                 display_name=display_name,
             )
+            if email is not None:
+                session.flush()
+                set_email(session, Actor.system("command-line"), operator.id, email)
         except Refused as refusal:
             session.commit()
             raise click.ClickException(refusal.translated()) from None
@@ -192,6 +201,17 @@ def create_operator_command(name: str, role: str, display_name: str | None) -> N
             _("operator %(username)s (%(role)s) created")
             % {"username": operator.username, "role": operator.role.value}
         )
+
+
+def _check_email(email: str | None) -> None:
+    from actions import personal_data
+    from actions.errors import Refused
+
+    if email is not None and email.strip():
+        try:
+            personal_data.email(email)
+        except Refused as refusal:
+            raise click.ClickException(refusal.translated()) from None
 
 
 @cli.group()
@@ -355,29 +375,8 @@ def import_requests(path: Any) -> None:
         sys.exit(1)
 
 
-@cli.group()
-def audit() -> None:
-    """The tamper-evident audit trail."""
-
-
-@audit.command("verify")
-def audit_verify() -> None:
-    """Recompute the hash chain: exit 0 when intact, 1 naming the first bad event."""
-    from actions.audit import verify
-    from admin.db import make_engine, make_sessionmaker
-
-    settings = settings_or_exit(demo=True)
-    with make_sessionmaker(make_engine(settings.database_url))() as session:
-        verdict = verify(session)
-    if verdict.intact:
-        click.echo(_("audit chain intact: %(count)s events") % {"count": verdict.count})
-        return
-    click.echo(
-        _("audit chain broken at event %(seq)s: %(problem)s (%(count)s events verified before it)")
-        % {"seq": verdict.first_bad_seq, "problem": verdict.problem, "count": verdict.count},
-        err=True,
-    )
-    sys.exit(1)
+# The trail's export, check and anchors: admin/audit_commands.py.
+cli.add_command(audit)
 
 
 if __name__ == "__main__":
