@@ -43,6 +43,7 @@ class Touched:
     state: RecordState
     snapshot: dict[str, Any] | None = None
     deleted_by: AuditEvent | None = None
+    row: Base | None = None  # the record, while it exists
 
 
 @dataclass(frozen=True)
@@ -173,8 +174,9 @@ def touched(session: Session, event: AuditEvent) -> Touched:
     if model is None or ident is None:
         return Touched(kind, ident, RecordState.UNKNOWN if model is None else RecordState.NONE)
     key = _key(model, ident)
-    if key is not None and session.get(model, key) is not None:
-        return Touched(kind, ident, RecordState.EXISTS)
+    row = session.get(model, key) if key is not None else None
+    if row is not None:
+        return Touched(kind, ident, RecordState.EXISTS, row=row)
     deletion = _deletion(session, kind, ident)
     snapshot = deletion.before if deletion is not None else _latest_values(session, kind, ident)
     return Touched(kind, ident, RecordState.DELETED, _masked(snapshot), deletion)

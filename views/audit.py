@@ -13,13 +13,19 @@ from starlette_admin import DateTimeField, IntegerField, JSONField, StringField,
 from starlette_admin.types import RequestAction
 
 from actions.audit_diff import FieldChange, fields_of
-from actions.audit_event import EventPage, read_event
+from actions.audit_event import EventPage, RecordState, read_event
 from admin.i18n import N_, lazy_gettext
 from models import AuditEvent, Outcome, Role
 from views.base import SportelloModelView, StateField
+from views.labels import label_of
 from views.records import record_url, view_for
 
-OUTCOME_LABELS = {"success": N_("success"), "refused": N_("refused"), "error": N_("error")}
+# The role the operator had when they acted, as the event page names it.
+ROLE_LABELS = {
+    "operator": N_("operator"),
+    "supervisor": N_("supervisor"),
+    "admin": N_("administrator"),
+}
 
 
 @dataclass(frozen=True)
@@ -33,6 +39,22 @@ class EventScreen:
     operator_url: str | None
     snapshot: list[FieldChange]
 
+    @property
+    def record_label(self) -> str:
+        """The record as its page names it ("Mario Rossi (member 31)")."""
+        record = self.page.record
+        return (
+            label_of(record.row)
+            if record.row is not None
+            else f"{record.entity_type} {record.entity_id}"
+        )
+
+    @property
+    def role(self) -> str | None:
+        """The operator's role at the time, as a msgid (translated by the page)."""
+        role = self.page.event.operator_role
+        return ROLE_LABELS.get(role, role) if role else None
+
 
 def field_labels(request: Request, entity_type: str | None) -> dict[str, str]:
     """A record's field names as its page labels them (`first_name` → "First name")."""
@@ -45,7 +67,7 @@ def field_labels(request: Request, entity_type: str | None) -> dict[str, str]:
 def event_screen(request: Request, event: AuditEvent) -> EventScreen:
     page = read_event(request.state.session, event)
     labels = field_labels(request, event.entity_type)
-    exists = page.record.state == "exists"
+    exists = page.record.state == RecordState.EXISTS
     return EventScreen(
         page,
         labels,
@@ -74,7 +96,7 @@ class AuditView(SportelloModelView):
         StringField("action", label=lazy_gettext("Action")),
         StringField("entity_type", label=lazy_gettext("Entity")),
         StringField("entity_id", label=lazy_gettext("Entity id")),
-        StateField("outcome", enum=Outcome, label=lazy_gettext("Outcome"), labels=OUTCOME_LABELS),
+        StateField("outcome", enum=Outcome, label=lazy_gettext("Outcome")),
         TextAreaField("message", label=lazy_gettext("Message")),
         TextAreaField("reason", label=lazy_gettext("Reason")),
         JSONField("before", label=lazy_gettext("Before")),

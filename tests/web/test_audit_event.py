@@ -134,6 +134,7 @@ def test_an_existing_record_links_to_its_page(
     assert record["data-state"] == "exists"
     link = _one(record, "[data-testid=record-link]")
     assert link["href"].endswith(f"/admin/members/detail?pk={pending_member.id}")
+    assert "Mario Rossi" in link.get_text()
     events_link = _one(record, "[data-testid=record-events]")["href"]
     assert "entity_type=member" in events_link and f"entity_id={pending_member.id}" in events_link
 
