@@ -124,13 +124,15 @@ class Refusal:
 def refusals(session: Session, now: dt.datetime | None = None) -> list[Refusal]:
     """The rules operators ran into most over the last 7 days: refused events grouped by
     action and message, most frequent first."""
-    since = first_seq_since(session, (now or utcnow()) - dt.timedelta(days=RECENT_DAYS))
+    start = (now or utcnow()) - dt.timedelta(days=RECENT_DAYS)
+    since = first_seq_since(session, start)
     if since is None:
         return []
     count = func.count().label("count")
     rows = session.execute(
         select(AuditEvent.action, AuditEvent.message, count)
         .where(AuditEvent.outcome == Outcome.REFUSED, AuditEvent.seq >= since)
+        .where(AuditEvent.at >= start)
         .group_by(AuditEvent.action, AuditEvent.message)
         .order_by(count.desc(), AuditEvent.action, AuditEvent.message)
         .limit(TOP_REFUSALS)
