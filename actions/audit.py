@@ -7,6 +7,8 @@
   listener writes one event per changed row, so no write path escapes the trail.
 - Each event's hash covers its content and the previous event's hash; `verify()`
   recomputes the chain. The database refuses UPDATE and DELETE on the table.
+- `recorded(session)` names the events `record` wrote in the session's transaction, so
+  that whoever shows an action's outcome can name its event.
 """
 
 from __future__ import annotations
@@ -69,24 +71,32 @@ def audited(
 ) -> Iterator[Scope]:
     entity_type, entity_id = _entity_key(entity)
     scope = Scope(actor, action, entity_type, entity_id, reason)
+    # An action run inside another's scope (an enrolment cancelling the one it replaces)
+    # writes its own event first; the enclosing scope goes on collecting changes after it,
+    # and writes its event last: the one the outcome names (see `main_event`).
+    enclosing = session.info.get("audit_scope")
     savepoint = session.begin_nested()
     session.info["audit_scope"] = scope
     try:
-        yield scope
-        session.flush()
-    except Refused as refusal:
+        try:
+            yield scope
+            session.flush()
+        except Refused as refusal:
+            session.info.pop("audit_scope", None)
+            savepoint.rollback()
+            scope.before, scope.after = {}, {}  # rolled back with the savepoint
+            record(session, scope, Outcome.REFUSED, message=str(refusal))
+            raise
+        except BaseException:
+            session.info.pop("audit_scope", None)
+            savepoint.rollback()
+            raise
         session.info.pop("audit_scope", None)
-        savepoint.rollback()
-        scope.before, scope.after = {}, {}  # rolled back with the savepoint: nothing changed
-        record(session, scope, Outcome.REFUSED, message=str(refusal))
-        raise
-    except BaseException:
-        session.info.pop("audit_scope", None)
-        savepoint.rollback()
-        raise
-    session.info.pop("audit_scope", None)
-    savepoint.commit()
-    record(session, scope, Outcome.SUCCESS, message=scope.message)
+        savepoint.commit()
+        record(session, scope, Outcome.SUCCESS, message=scope.message)
+    finally:
+        if enclosing is not None:
+            session.info["audit_scope"] = enclosing
 
 
 @contextmanager
@@ -112,25 +122,25 @@ def changing(
 
 def record(session: Session, scope: Scope, outcome: Outcome, message: str | None = None) -> None:
     actor = scope.actor
-    session.add(
-        AuditEvent(
-            operator_id=actor.operator_id,
-            operator_username=actor.username,
-            operator_role=actor.role.value if actor.role else None,
-            ip=actor.ip,
-            user_agent=(actor.user_agent or "")[:300] or None,
-            request_id=actor.request_id,
-            action=scope.action,
-            entity_type=scope.entity_type,
-            entity_id=scope.entity_id,
-            before=scope.before or None,
-            after=scope.after or None,
-            reason=scope.reason,
-            outcome=outcome,
-            message=message,
-        )
+    written = AuditEvent(
+        operator_id=actor.operator_id,
+        operator_username=actor.username,
+        operator_role=actor.role.value if actor.role else None,
+        ip=actor.ip,
+        user_agent=(actor.user_agent or "")[:300] or None,
+        request_id=actor.request_id,
+        action=scope.action,
+        entity_type=scope.entity_type,
+        entity_id=scope.entity_id,
+        before=scope.before or None,
+        after=scope.after or None,
+        reason=scope.reason,
+        outcome=outcome,
+        message=message,
     )
+    session.add(written)
     session.flush()
+    _remember(session, written)
 
 
 def log(
@@ -147,6 +157,65 @@ def log(
     scope = Scope(actor, action, *_entity_key(entity))
     scope.note(**after)
     record(session, scope, outcome, message)
+
+
+# --- what the transaction recorded ------------------------------------------------------
+#
+# Each event `record` writes is remembered with the transaction it was written in (the
+# innermost savepoint, else the transaction itself). A savepoint rolled back forgets the
+# events written inside it (a refusal's own event is written after its savepoint rolled
+# back, so it stays); the whole transaction rolled back forgets them all; a new transaction
+# starts with none. After a commit they stay readable until the session begins again.
+
+_RECORDED = "audit_recorded"
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """An event `record` wrote: its id (the event page's key) and its outcome."""
+
+    id: int
+    outcome: Outcome
+
+
+def recorded(session: Session) -> list[Recorded]:
+    """The events `record` wrote in the session's transaction, oldest first."""
+    return [written for _where, written in session.info.get(_RECORDED, [])]
+
+
+def main_event(session: Session, outcome: Outcome = Outcome.SUCCESS) -> Recorded | None:
+    """The event an action's outcome names: the last one written with `outcome`. An action
+    that runs another inside its scope (an enrolment cancelling the earlier one) writes the
+    inner event first and its own when its scope ends, so the last is the action's own."""
+    return next((e for e in reversed(recorded(session)) if e.outcome == outcome), None)
+
+
+def _remember(session: Session, written: AuditEvent) -> None:
+    where = session.get_nested_transaction() or session.get_transaction()
+    session.info.setdefault(_RECORDED, []).append((where, Recorded(written.id, written.outcome)))
+
+
+def _inside(where: SessionTransaction | None, rolled_back: SessionTransaction) -> bool:
+    while where is not None:
+        if where is rolled_back:
+            return True
+        where = where.parent
+    return False
+
+
+@event.listens_for(Session, "after_transaction_create")
+def _forget_earlier_transactions(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_RECORDED, None)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_rolled_back(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_RECORDED, None)
+    elif transaction.nested and _RECORDED in session.info:
+        kept = [(w, e) for w, e in session.info[_RECORDED] if not _inside(w, transaction)]
+        session.info[_RECORDED] = kept
 
 
 # --- row changes -------------------------------------------------------------------------

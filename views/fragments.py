@@ -18,11 +18,11 @@ from starlette_admin.flash import flash, get_flashed_messages
 from starlette_admin.types import RequestAction
 from starlette_admin.views import Link
 
-from actions import consequences
+from actions import audit, consequences
 from actions.errors import Refused
-from admin.auth import actor, has_role
+from admin.auth import actor, has_role, role
 from admin.i18n import _
-from models import Role
+from models import Outcome, Role
 
 T = TypeVar("T")
 # Pages that show no list row to replace: an action's outcome takes the action panel and the
@@ -144,12 +144,55 @@ def in_panel(request: Request, template: str, **context: Any) -> HTMLResponse:
     return response
 
 
+@dataclass(frozen=True)
+class NamedEvent:
+    """The audit event an outcome names (templates/_recorded_event.html): a link to its page
+    for those who may open it (supervisors and administrators); for an operator the number
+    alone, and their own trail, where they find it again."""
+
+    id: int
+    refused: bool
+    url: str | None
+    mine_url: str | None
+
+    def text(self) -> str:
+        """The sentence without links, for a flashed message."""
+        if self.refused:
+            return _("The refusal was recorded as audit event %(number)s.") % {"number": self.id}
+        return _("Recorded as audit event %(number)s.") % {"number": self.id}
+
+
+def named_event(request: Request, outcome: Outcome = Outcome.SUCCESS) -> NamedEvent | None:
+    """The event of the action this request ran, with `outcome` (see audit.main_event).
+    It is read once the action's flush wrote it: the middleware commits after the answer
+    is drawn, and a failed commit answers with an error instead of this outcome, so the
+    number shown is always that of an event the trail keeps."""
+    main = audit.main_event(db(request), outcome)
+    if main is None or role(request) is None:
+        return None
+    if has_role(request, Role.SUPERVISOR):
+        url = request.url_for("admin:detail", key="audit").include_query_params(pk=main.id)
+        return NamedEvent(main.id, outcome == Outcome.REFUSED, str(url), None)
+    mine = str(request.url_for("admin:mine"))
+    return NamedEvent(main.id, outcome == Outcome.REFUSED, None, mine)
+
+
+def event_note(request: Request, named: NamedEvent | None) -> Markup:
+    """The sentence naming the event, as markup to put under an outcome or a refusal."""
+    if named is None:
+        return Markup("")
+    template = environment(request).get_template("_recorded_event.html")
+    # An autoescaping template's output: every value in it is escaped already.
+    return Markup(template.render({"request": request, "recorded": named}))  # noqa: S704
+
+
 def refused(request: Request, refusal: Refused, template: str, **context: Any) -> HTMLResponse:
-    """The form again, with the reason and what was typed; htmx puts it back in the panel."""
+    """The form again, with the reason, the refusal's audit event and what was typed; htmx
+    puts it back in the panel."""
     consequences.discard(db(request))  # nothing the refused action told happened
-    return in_panel(
-        request, template, error=refusal.translated(), error_field=refusal.field, **context
-    )
+    note = event_note(request, named_event(request, Outcome.REFUSED))
+    error = Markup("{}{}").format(refusal.translated(), note)
+    return in_panel(request, template, error=error, error_field=refusal.field, **context)
 
 
 async def perform(
@@ -264,18 +307,21 @@ def done(
     *,
     follow_up: FollowUp | None = None,
 ) -> Response:
-    """Success: the outcome, with everything else the action changed and its next step.
+    """Success: the outcome, with everything else the action changed, the audit event that
+    records it (the action's own: see audit.main_event) and its next step.
     On a list, htmx gets the new row and the outcome under it. On a record's page, or run
     from the panel, the outcome takes the panel and the page behind fetches its body again
     (no page load). A plain form goes back to the list with the outcome flashed."""
     facts = told(request)
     follow_up = follow_up or suggested(request)
+    recorded = named_event(request)
+    flashed = " ".join([message, *facts, *([recorded.text()] if recorded else [])])
     if not is_htmx(request):
-        flash(request, " ".join([message, *facts]), "success")
+        flash(request, flashed, "success")
         return RedirectResponse(request.url_for("admin:list", key=key), status_code=303)
     on_page = _on_record_page(request, key)
     if on_page and row_html is None:  # the record is gone: its page cannot be shown again
-        flash(request, " ".join([message, *facts]), "success")
+        flash(request, flashed, "success")
         return Response(
             status_code=200, headers={"HX-Redirect": str(request.url_for("admin:list", key=key))}
         )
@@ -286,6 +332,7 @@ def done(
             ok=True,
             message=message,
             facts=facts,
+            recorded=recorded,
             follow_up=follow_up,
             refresh=request.headers.get("hx-current-url", "") if on_page else None,
         )
@@ -295,6 +342,7 @@ def done(
             "_row_outcome.html",
             message=message,
             facts=facts,
+            recorded=recorded,
             follow_up=follow_up,
             row_html=row_html or "",
         )
