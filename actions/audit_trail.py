@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, select, text
+from sqlalchemy import ColumnElement, func, select, text
 from sqlalchemy.orm import Session, load_only
 
 from actions.errors import Refused
@@ -27,6 +27,9 @@ WINDOWS = ("hour", "today", "7d", "range")
 FILTERS = ("operator", "window", "since", "until", "action", "outcome", "entity_type", "entity_id")
 LARGEST_SEQ = 2**31 - 1  # the largest number the sequence column holds (PostgreSQL int4)
 LONGEST_VALUE = 200  # longer than any operator, action or record type the trail holds
+# A time window holding fewer events than this is read between its first and last sequence
+# numbers (found through the index on `at`); a fuller one is read down the trail's order.
+WINDOW_PROBE = 5_000
 SHOWN = (
     AuditEvent.id,
     AuditEvent.seq,
@@ -188,23 +191,50 @@ def conditions(filters: TrailFilters, now: dt.datetime) -> list[ColumnElement[bo
         AuditEvent.entity_id: filters.entity_id,
     }
     found += [column == value for column, value in equal.items() if value is not None]
-    start, end = window_start(filters, now), window_end(filters)
-    if start is not None:
-        found.append(AuditEvent.at >= start)
-    if end is not None:
-        found.append(AuditEvent.at < end)
+    found += in_window(filters, now)
     if filters.before is not None:
         found.append(AuditEvent.seq < filters.before)
     return found
 
 
+def in_window(filters: TrailFilters, now: dt.datetime) -> list[ColumnElement[bool]]:
+    start, end = window_start(filters, now), window_end(filters)
+    found: list[ColumnElement[bool]] = []
+    if start is not None:
+        found.append(AuditEvent.at >= start)
+    if end is not None:
+        found.append(AuditEvent.at < end)
+    return found
+
+
+def window_seqs(session: Session, window: list[ColumnElement[bool]]) -> tuple[int, int] | None:
+    """The first and last sequence numbers of the events in a window that holds fewer than
+    WINDOW_PROBE of them; (0, -1) when it holds none; None for a fuller window.
+
+    Read down the trail's order alone, a window holding few events (the last hour, at
+    night) would be looked for all the way back to the first event; between its first and
+    last numbers, the page is read from the same indexes as without a window."""
+    probe = select(AuditEvent.at).where(*window).limit(WINDOW_PROBE).subquery()
+    if session.scalar(select(func.count()).select_from(probe)) == WINDOW_PROBE:
+        return None
+    first, last = session.execute(
+        select(func.min(AuditEvent.seq), func.max(AuditEvent.seq)).where(*window)
+    ).one()
+    return (0, -1) if first is None else (first, last)
+
+
 def trail(session: Session, filters: TrailFilters, *, now: dt.datetime) -> TrailPage:
     """The page of events `filters` asks for, newest first, and the next page's cursor
     (None on the last page). Only the columns a row of the trail shows are read."""
+    where = conditions(filters, now)
+    window = in_window(filters, now)
+    seqs = window_seqs(session, window) if window else None
+    if seqs is not None:
+        where += [AuditEvent.seq >= seqs[0], AuditEvent.seq <= seqs[1]]
     query = (
         select(AuditEvent)
         .options(load_only(*SHOWN))
-        .where(*conditions(filters, now))
+        .where(*where)
         .order_by(AuditEvent.seq.desc())
         .limit(PAGE_SIZE + 1)
     )

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
+from actions import audit_trail
 from models import AuditEvent, Outcome
 from tests.conftest import Personas, log_in
 
@@ -129,6 +130,37 @@ def test_the_time_windows_narrow_the_trail(sam: TestClient, trail: dict[str, Aud
     assert trail["week"].seq in week and trail["old"].seq not in week
     assert trail["old"].seq not in today and trail["week"].seq not in today
     assert set(in_hour) <= set(week) and set(today) <= set(week)
+
+
+# A window holding fewer events than the probe is read between its first and last numbers;
+# a fuller one down the trail's order: both find every event of the window, whatever order
+# their times were written in (the fixture writes older times after newer ones).
+@pytest.mark.parametrize("probe", [5000, 2])
+@pytest.mark.parametrize("window", ["hour", "today", "7d"])
+def test_a_window_finds_each_of_its_events_however_full(
+    sam: TestClient,
+    session: Session,
+    trail: dict[str, AuditEvent],
+    monkeypatch: pytest.MonkeyPatch,
+    probe: int,
+    window: str,
+) -> None:
+    monkeypatch.setattr(audit_trail, "WINDOW_PROBE", probe)
+    starts = {
+        "hour": NOW - dt.timedelta(hours=1),
+        "today": dt.datetime.combine(NOW.date(), dt.time(), tzinfo=dt.UTC),
+        "7d": NOW - dt.timedelta(days=7),
+    }
+    session.expire_all()
+    expected = list(
+        session.scalars(
+            select(AuditEvent.seq)
+            .where(AuditEvent.at >= starts[window])
+            .order_by(AuditEvent.seq.desc())
+        )
+    )
+
+    assert shown(sam, window=window) == expected
 
 
 def test_a_range_counts_its_last_day(sam: TestClient, trail: dict[str, AuditEvent]) -> None:
