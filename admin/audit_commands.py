@@ -137,10 +137,12 @@ def audit_verify(path: str | None, anchor: str | None) -> None:
     if path is not None:
         _verify_file(path, mark)
         return
-    from actions.audit_evidence import check_trail
+    from actions.audit_evidence import Mark, check_trail, latest_anchor
 
     with _session() as session:
         result = check_trail(session, [mark] if mark else [])
+        latest = latest_anchor(session)
+        latest_mark = Mark(latest.seq, latest.hash, latest.at) if latest else None
     if not result.intact:
         _fail(
             _(
@@ -153,6 +155,17 @@ def audit_verify(path: str | None, anchor: str | None) -> None:
     click.echo(_("audit chain intact: %(count)s events") % {"count": result.count})
     if result.count:
         click.echo(_("chain head: event %(seq)s, hash %(hash)s") % _head(result))
+    if latest_mark is not None:
+        click.echo(
+            _("it reaches its latest anchor unchanged: event %(seq)s of %(date)s")
+            % {"seq": latest_mark.seq, "date": latest_mark.date}
+        )
+    _reached(mark)
+
+
+def _reached(mark: Any) -> None:
+    if mark is not None:
+        click.echo(_("it reaches the anchor given unchanged: event %(seq)s") % {"seq": mark.seq})
 
 
 def _head(result: Any) -> dict[str, Any]:
@@ -187,6 +200,7 @@ def _verify_file(path: str, mark: Any) -> None:
         % {"count": result.count, "first": result.first_seq, "last": result.last_seq}
     )
     click.echo(_("chain head: event %(seq)s, hash %(hash)s") % _head(result))
+    _reached(mark)
 
 
 @audit.command("anchor")
