@@ -94,6 +94,14 @@ def _changed(old: Any, new: Any) -> bool:
     return bool(old == MASK)
 
 
+def _fields(values: Any) -> Mapping[str, Any]:
+    """An event's values by field; anything else (a row edited by hand to hold a list, say)
+    as one field named `value`."""
+    if values is None or values == {}:
+        return {}
+    return values if isinstance(values, Mapping) else {"value": values}
+
+
 def diff(
     before: Mapping[str, Any] | None,
     after: Mapping[str, Any] | None,
@@ -101,7 +109,7 @@ def diff(
 ) -> list[FieldChange]:
     """The changed fields in a stable order: those of `before` first, then new ones.
     `labels` names fields as the record's page does (`first_name` → "First name")."""
-    before, after, labels = before or {}, after or {}, labels or {}
+    before, after, labels = _fields(before), _fields(after), labels or {}
     fields = [*before, *(name for name in after if name not in before)]
     changes = []
     for name in fields:

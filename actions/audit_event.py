@@ -208,7 +208,9 @@ def _latest_values(session: Session, entity_type: str, entity_id: str) -> dict[s
     return latest[0].after or latest[0].before
 
 
-def _masked(values: dict[str, Any] | None) -> dict[str, Any] | None:
-    if values is None:
+def _masked(values: Any) -> dict[str, Any] | None:
+    if not values:
         return None
+    if not isinstance(values, dict):  # a row edited by hand to hold something else
+        return {"value": masked("value", values)}
     return {name: masked(name, value) for name, value in values.items()}

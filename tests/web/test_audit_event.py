@@ -290,3 +290,24 @@ def test_an_id_that_names_no_event_answers_not_found(
 
         assert response.status_code == 404, pk
         assert "does not exist" in response.text
+
+
+def test_an_event_edited_by_hand_into_odd_values_still_reads(
+    client: TestClient, personas: Personas, session: Session, olivia: Actor
+) -> None:
+    log(session, olivia, "test.odd", ("organization", 999), kept="yes")
+    session.commit()
+    odd = last_event(session, "test.odd")
+    _bypass_append_only(session)
+    session.execute(
+        text("UPDATE audit_event SET before = :value WHERE id = :id"),
+        {"value": '["not", "fields"]', "id": odd.id},
+    )
+    session.commit()
+    _switch_to(client, "sam")
+
+    page = _page(client, odd)
+
+    assert set(_diff(page)) == {"value", "kept"}
+    assert _one(page, "[data-testid=hash-check]")["data-ok"] == "false"
+    assert _one(page, "[data-testid=event-record]")["data-state"] == "deleted"
