@@ -16,16 +16,16 @@ from starlette_admin.views import Link
 
 from actions.my_actions import MyActions, Window, my_actions
 from admin.auth import actor, has_role
-from admin.i18n import N_, _, lazy_gettext
+from admin.i18n import N_, NC_, _, lazy_gettext
 from models import AuditEvent, Outcome, Role
 from views.fragments import call, forbidden, form_int, operator_link, render
 from views.records import record_url, view_for
 
 MAX_ACTION = 80  # the longest action name the trail holds
 OUTCOME_WORDS = {
-    Outcome.SUCCESS: N_("success"),
-    Outcome.REFUSED: N_("refused"),
-    Outcome.ERROR: N_("error"),
+    Outcome.SUCCESS: NC_("audit outcome", "success"),
+    Outcome.REFUSED: NC_("audit outcome", "refused"),
+    Outcome.ERROR: NC_("audit outcome", "error"),
 }
 # A row changed outside any action (a record's form) is named by what happened to it.
 CHANGE_WORDS = {"create": N_("added"), "edit": N_("changed"), "delete": N_("deleted")}
@@ -35,7 +35,7 @@ OTHER_WORDS = {
     "operator.logout": N_("Signed out"),
     "operator.login_failed": N_("Sign-in refused"),
     "enrollment.create": N_("Enrol a trainee"),
-    "outbox.resend": N_("Resend the message"),
+    "outbox.resend": N_("Resend"),
 }
 
 
