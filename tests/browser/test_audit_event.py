@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
+from tests.browser.axe import blocking, violations
 from tests.browser.conftest import Console
 
 
@@ -31,3 +32,5 @@ def test_a_supervisor_reads_the_change_of_a_member_edit(page: Page, console: Con
     expect(page.get_by_test_id("diff-field")).to_have_count(1)
     expect(page.get_by_test_id("event-record")).to_have_attribute("data-state", "exists")
     expect(page.get_by_test_id("event-chain")).to_have_attribute("data-intact", "true")
+    serious = blocking(violations(page))
+    assert not serious, "\n".join(map(str, serious))
