@@ -1,14 +1,16 @@
-"""Operators, for administrators: create, disable, enable, unlock."""
+"""Operators, for administrators: create, disable, enable, unlock, and the e-mail address
+where a supervisor receives the audit trail's anchors."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette_admin import BooleanField, DateTimeField, EnumField, IntegerField, StringField
 
-from actions import operators
+from actions import operator_email, operators
 from actions.errors import Refused
 from admin.auth import actor
 from admin.i18n import LOCALES, N_, _, language_name, lazy_gettext
@@ -40,6 +42,8 @@ class OperatorView(SportelloModelView):
         StringField("display_name", label=lazy_gettext("Name")),
         StateField("role", enum=Role, label=lazy_gettext("Role")),
         BooleanField("active", label=lazy_gettext("Active")),
+        # Where a supervisor or an administrator receives the audit trail's anchors.
+        StringField("email", label=lazy_gettext("E-mail")),
         # Each language by its own name ("Français"), as the language menu writes it.
         EnumField(
             "language",
@@ -50,7 +54,7 @@ class OperatorView(SportelloModelView):
         DateTimeField("locked_at", label=lazy_gettext("Locked at")),
         DateTimeField("created_at", label=lazy_gettext("Created at")),
     ]
-    searchable_fields = ["username", "display_name"]
+    searchable_fields = ["username", "display_name", "email"]
     sortable_fields = ["id", "username", "role", "active"]
     htmx_row_actions = [
         RowAction(
@@ -67,6 +71,7 @@ class OperatorView(SportelloModelView):
             Role.ADMIN,
             lambda row: not _active(row),
         ),
+        RowAction("set_email", lazy_gettext("E-mail address"), "fa fa-at", "set-email", Role.ADMIN),
     ]
 
     async def _confirm(self, request: Request, pk: int, name: str) -> Response:
@@ -125,3 +130,36 @@ class OperatorView(SportelloModelView):
         return await self._perform(
             request, pk, "enable", operators.enable, N_("%(username)s is enabled.")
         )
+
+    async def set_email_form(self, request: Request, pk: int) -> Response:
+        target = await call(request, _operator, pk)
+        values = {"email": target.email or ""}
+        return render(request, EMAIL_FORM, view=self, target=target, values=values)
+
+    async def set_email_submit(self, request: Request, pk: int) -> Response:
+        form = await request.form()
+        values = {"email": str(form.get("email", ""))}
+        try:
+            target = await call(
+                request, operator_email.set_email, actor(request), pk, values["email"]
+            )
+        except Refused as refusal:
+            target = await call(request, _operator, pk)
+            return refused(request, refusal, EMAIL_FORM, view=self, target=target, values=values)
+        text = (
+            N_("The e-mail address of %(username)s is saved.")
+            if target.email
+            else N_("%(username)s has no e-mail address any more.")
+        )
+        row = await list_row(request, self, target)
+        return done(request, self.key, _(text) % {"username": target.username}, row)
+
+
+EMAIL_FORM = "operator_email_form.html"
+
+
+def _operator(session: Session, operator_id: int) -> Operator:
+    operator = session.get(Operator, operator_id)
+    if operator is None:
+        raise Refused(N_("This operator no longer exists."))
+    return operator
