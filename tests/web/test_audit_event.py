@@ -3,8 +3,11 @@ operator's events around it and its place in the hash chain; for supervisors onl
 
 from __future__ import annotations
 
+from typing import Any
+
 from bs4 import BeautifulSoup, Tag
-from sqlalchemy import text
+from sqlalchemy import Engine, text
+from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
@@ -311,3 +314,32 @@ def test_an_event_edited_by_hand_into_odd_values_still_reads(
     assert set(_diff(page)) == {"value", "kept"}
     assert _one(page, "[data-testid=hash-check]")["data-ok"] == "false"
     assert _one(page, "[data-testid=event-record]")["data-state"] == "deleted"
+
+
+def test_the_page_reads_as_much_for_a_long_trail_as_for_a_short_one(
+    client: TestClient, personas: Personas, session: Session, olivia: Actor, engine: Engine
+) -> None:
+    _switch_to(client, "sam")
+
+    def statements_for_the_page() -> int:
+        log(session, olivia, "test.measured")
+        session.commit()
+        measured = last_event(session, "test.measured")
+        seen: list[str] = []
+
+        def note(*args: Any) -> None:
+            seen.append(str(args[2]))
+
+        sa_event.listen(engine, "before_cursor_execute", note)
+        try:
+            _page(client, measured)
+        finally:
+            sa_event.remove(engine, "before_cursor_execute", note)
+        return sum("audit_event" in statement for statement in seen)
+
+    short = statements_for_the_page()
+    for n in range(60):
+        log(session, olivia, f"test.more{n}")
+    session.commit()
+
+    assert statements_for_the_page() == short
