@@ -92,17 +92,20 @@ def activity(session: Session, now: dt.datetime | None = None) -> Activity:
     recent = days[-RECENT_DAYS]
     hour = _hour(session)
     rows = session.execute(
-        select(AuditEvent.operator_username, hour, func.count())
+        select(hour, AuditEvent.operator_username, func.count())
         .where(AuditEvent.at >= day_start(days[0]), AuditEvent.operator_role.is_not(None))
-        .group_by(AuditEvent.operator_username, hour)
+        .group_by(hour, AuditEvent.operator_username)  # hour first: read through `at`
     )
     per_day: dict[str, Counter[dt.date]] = defaultdict(Counter)
     outside: Counter[str] = Counter()
-    for operator, text, count in rows:
-        moment = dt.datetime.strptime(text, "%Y-%m-%d %H").replace(tzinfo=dt.UTC)
-        local_day = moment.astimezone(TIME_ZONE).date()
+    hours: dict[str, tuple[dt.date, bool]] = {}  # an hour's local day, and if it is worked
+    for text, operator, count in rows:
+        if text not in hours:
+            moment = dt.datetime.fromisoformat(text).replace(tzinfo=dt.UTC)
+            hours[text] = (moment.astimezone(TIME_ZONE).date(), is_working_time(moment))
+        local_day, worked = hours[text]
         per_day[operator or ""][local_day] += count
-        if local_day >= recent and not is_working_time(moment):
+        if local_day >= recent and not worked:
             outside[operator or ""] += count
     return Activity(
         days,

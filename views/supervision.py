@@ -59,6 +59,7 @@ async def dashboard(request: Request) -> Response:
         figures=figures,
         working_hours=supervision.WORKING_HOURS,
         time_zone=str(supervision.TIME_ZONE),
+        count_cap=audit_review.COUNT_CAP,
         as_page=True,
     )
 
