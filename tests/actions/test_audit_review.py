@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from actions import outbox
 from actions.account_state import unlock_account
 from actions.audit import log
 from actions.audit_review import Show, is_risky, kind_of, queue, review_event, unreviewed_count
@@ -20,9 +21,20 @@ from actions.context import Actor
 from actions.errors import Forbidden, Refused
 from actions.intake import Request, intake
 from actions.merge_clients import undo_merge
-from models import AccountState, AuditEvent, AuditReview, Member, Organization, Outcome
+from actions.resend_password import resend_password
+from models import (
+    AccountState,
+    AuditEvent,
+    AuditReview,
+    Channel,
+    Member,
+    Organization,
+    OutboxMessage,
+    OutboxStatus,
+    Outcome,
+)
 from tests.client_merges import deleted, merged
-from tests.conftest import Personas
+from tests.conftest import Personas, make_member
 from tests.helpers import events, last_event, make_account
 from tests.races import taken_right_after_the_check
 
@@ -84,6 +96,37 @@ def test_a_deletion_an_email_change_and_an_unlock_are_risky(
         event = _main_event(session, action)
         assert is_risky(session, event.id), action
         assert kind_of(event) == kind
+
+
+def test_a_copy_to_an_address_the_operator_typed_is_risky_not_one_to_the_same_address(
+    session: Session, olivia: Actor
+) -> None:
+    message = OutboxMessage(
+        channel=Channel.EMAIL,
+        recipient="anna@example.it",
+        subject="Your client number",
+        body="C000001",
+        caused_by="client.intake",
+        status=OutboxStatus.SENT,
+    )
+    session.add(message)
+    session.commit()
+    outbox.resend(session, olivia, message.id)
+    outbox.resend(session, olivia, message.id, "anna.verdi@example.it")
+    session.commit()
+    same, typed = events(session, "outbox.resend")
+    assert not is_risky(session, same.id)
+    assert is_risky(session, typed.id) and kind_of(typed) == "Address typed by an operator"
+
+
+def test_an_address_filled_in_for_a_member_with_none_is_risky(
+    session: Session, olivia: Actor, organization: Organization
+) -> None:
+    member = make_member(session, organization, email=None, tax_code="X9")
+    resend_password(session, olivia, member.id, link_base="http://x", email="new@example.org")
+    session.commit()
+    assert is_risky(session, _main_event(session, "member.fill_in_email").id)
+    assert not is_risky(session, _main_event(session, "member.resend_password").id)
 
 
 def test_a_refused_risky_action_and_an_ordinary_action_are_not_in_the_queue(
