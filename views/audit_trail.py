@@ -43,7 +43,7 @@ FILTER_LABELS = {
     "action": N_("Action"),
     "outcome": N_("Outcome"),
     "entity_type": N_("Record type"),
-    "entity_id": N_("Record"),
+    "entity_id": NC_("the record an audit event names", "Record"),
 }
 
 
