@@ -10,6 +10,7 @@ from typing import Any
 import anyio.to_thread
 from starlette.requests import Request
 from starlette_admin import DateTimeField, IntegerField, JSONField, StringField, TextAreaField
+from starlette_admin.fields import RelationField
 from starlette_admin.types import RequestAction
 
 from actions.audit_diff import FieldChange, fields_of
@@ -61,7 +62,13 @@ def field_labels(request: Request, entity_type: str | None) -> dict[str, str]:
     view = view_for(request, entity_type)
     if view is None:
         return {}
-    return {f.name: str(f.label) for f in view.fields if f.label and f.label != f.name}
+    labels: dict[str, str] = {}
+    for f in view.fields:
+        if f.label and f.label != f.name:
+            labels[f.name] = str(f.label)
+            if isinstance(f, RelationField):  # the trail records the column: `organization_id`
+                labels.setdefault(f"{f.name}_id", str(f.label))
+    return labels
 
 
 def event_screen(request: Request, event: AuditEvent) -> EventScreen:

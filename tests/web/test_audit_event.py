@@ -343,3 +343,22 @@ def test_the_page_reads_as_much_for_a_long_trail_as_for_a_short_one(
     session.commit()
 
     assert statements_for_the_page() == short
+
+
+def test_fields_are_named_as_the_records_page_names_them(
+    client: TestClient, personas: Personas, pending_member: Member, session: Session, olivia: Actor
+) -> None:
+    log(session, olivia, "member.move", pending_member, organization_id=7, mystery_column=1)
+    session.commit()
+    _switch_to(client, "sam")
+
+    page = _page(client, last_event(session, "member.move"))
+
+    names = {
+        str(row["data-field"]): row.th.get_text(" ", strip=True) if row.th else ""
+        for row in page.select("[data-testid=diff-field]")
+    }
+    assert names == {
+        "organization_id": "Organisation organization_id",
+        "mystery_column": "mystery_column",
+    }
