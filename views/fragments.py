@@ -186,12 +186,17 @@ def event_note(request: Request, named: NamedEvent | None) -> Markup:
     return Markup(template.render({"request": request, "recorded": named}))  # noqa: S704
 
 
+def refusal_text(request: Request, refusal: Refused) -> Markup:
+    """The reason of a refusal and the audit event that recorded it: a form's `error`."""
+    note = event_note(request, named_event(request, Outcome.REFUSED))
+    return Markup("{}{}").format(refusal.translated(), note)
+
+
 def refused(request: Request, refusal: Refused, template: str, **context: Any) -> HTMLResponse:
     """The form again, with the reason, the refusal's audit event and what was typed; htmx
     puts it back in the panel."""
     consequences.discard(db(request))  # nothing the refused action told happened
-    note = event_note(request, named_event(request, Outcome.REFUSED))
-    error = Markup("{}{}").format(refusal.translated(), note)
+    error = refusal_text(request, refusal)
     return in_panel(request, template, error=error, error_field=refusal.field, **context)
 
 

@@ -129,6 +129,25 @@ def test_an_action_that_wrote_two_events_names_its_own(
     assert note["data-event-id"] == str(resent.id)
 
 
+def test_a_repeated_request_names_no_event_as_it_recorded_none(
+    client: TestClient, personas: Personas, session: Session, member: Member
+) -> None:
+    """The same resend sent twice (a double click) sends one link and records one event: the
+    second answer says so and names no event of its own."""
+    log_in(client, "olivia")
+    headers = htmx_headers(client) | {"HX-Current-URL": LIST}
+    path = f"/admin/do/members/{member.id}/resend_password"
+    first = client.post(path, headers=headers, data={"request_key": "twice"})
+
+    again = client.post(path, headers=headers, data={"request_key": "twice"})
+
+    resent = last_event(session, "member.resend_password")
+    assert _named(BeautifulSoup(first.text, "html.parser"))["data-event-id"] == str(resent.id)
+    soup = BeautifulSoup(again.text, "html.parser")
+    assert "already sent" in soup.select_one("[data-testid=outcome]").text  # type: ignore[union-attr]
+    assert soup.select_one("[data-testid=outcome-event]") is None
+
+
 def test_a_plain_form_flashes_the_event_with_the_outcome(
     client: TestClient, personas: Personas, session: Session, member: Member
 ) -> None:
