@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from playwright.sync_api import Locator, Page, expect
 
+from tests.browser.axe import blocking, violations
 from tests.browser.conftest import Console
 from tests.browser.test_client_merge import _record
 
@@ -38,6 +39,12 @@ def _open_the_review_queue(page: Page) -> None:
     expect(page.get_by_test_id("review-queue")).to_be_visible()
 
 
+def _assert_accessible(page: Page) -> None:
+    page.wait_for_load_state("load")
+    serious = blocking(violations(page))
+    assert not serious, "\n".join(map(str, serious))
+
+
 def _item(page: Page, action: str, client_id: str) -> Locator:
     return page.locator(
         f"[data-testid=review-item][data-action='{action}'][data-entity-id='{client_id}']"
@@ -60,6 +67,7 @@ def test_a_supervisor_reviews_a_merge(page: Page, console: Console) -> None:
     console.login(page, "demo-supervisor")
     _open_the_review_queue(page)
     merge = _item(page, "client.merge", source_id)
+    _assert_accessible(page)
     expect(merge.get_by_test_id("review-operator")).to_have_text("demo-operator")
     expect(merge.locator("[data-testid=diff-field][data-field=target]")).to_contain_text(target)
     merge.get_by_test_id("review-fine").click()
@@ -82,3 +90,22 @@ def test_a_supervisor_reviews_a_merge(page: Page, console: Console) -> None:
     expect(
         _item(page, "client.undo_merge", source_id).get_by_test_id("review-done")
     ).to_be_visible()
+
+
+def test_the_dashboard_draws_its_chart_and_links_to_the_review_queue(
+    page: Page, console: Console
+) -> None:
+    console.login(page, "demo-operator")  # an action today, for the chart
+    page.context.clear_cookies()
+    console.login(page, "demo-supervisor")
+    page.get_by_test_id("menu-group-supervision").get_by_role(
+        "link", name="Dashboard", exact=True
+    ).click()
+
+    expect(page.get_by_test_id("activity-table")).to_be_visible()
+    chart = page.get_by_test_id("activity-chart")
+    page.wait_for_function("() => window.Chart && Chart.getChart('activity-chart') !== undefined")
+    expect(chart).to_be_visible()
+    _assert_accessible(page)
+    page.get_by_test_id("figure-unreviewed").click()
+    expect(page.get_by_test_id("review-queue")).to_be_visible()
