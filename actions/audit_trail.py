@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select, text
+from sqlalchemy import ColumnElement, Select, func, select, text
 from sqlalchemy.orm import Session, load_only
 
 from actions.errors import Refused
@@ -27,9 +27,10 @@ WINDOWS = ("hour", "today", "7d", "range")
 FILTERS = ("operator", "window", "since", "until", "action", "outcome", "entity_type", "entity_id")
 LARGEST_SEQ = 2**31 - 1  # the largest number the sequence column holds (PostgreSQL int4)
 LONGEST_VALUE = 200  # longer than any operator, action or record type the trail holds
-# A time window holding fewer events than this is read between its first and last sequence
-# numbers (found through the index on `at`); a fuller one is read down the trail's order.
+# A time window holding fewer events than this is read from the index on `at` first; a
+# fuller one down the trail's order, where its newest events are met first.
 WINDOW_PROBE = 5_000
+WINDOW_COLUMNS = ("id", "seq", "operator_username", "action", "outcome", "entity_type", "entity_id")
 SHOWN = (
     AuditEvent.id,
     AuditEvent.seq,
@@ -182,18 +183,21 @@ def window_end(filters: TrailFilters) -> dt.datetime | None:
 
 def conditions(filters: TrailFilters, now: dt.datetime) -> list[ColumnElement[bool]]:
     """The WHERE clause of `filters`, evaluated at `now`."""
-    found: list[ColumnElement[bool]] = []
-    equal: dict[Any, Any] = {
-        AuditEvent.operator_username: filters.operator,
-        AuditEvent.action: filters.action,
-        AuditEvent.outcome: filters.outcome,
-        AuditEvent.entity_type: filters.entity_type,
-        AuditEvent.entity_id: filters.entity_id,
+    return [*narrowing(filters, AuditEvent), *in_window(filters, now)]
+
+
+def narrowing(filters: TrailFilters, columns: Any) -> list[ColumnElement[bool]]:
+    """Every filter but the time window, on `columns` (the table's, or a window's rows)."""
+    equal = {
+        "operator_username": filters.operator,
+        "action": filters.action,
+        "outcome": filters.outcome,
+        "entity_type": filters.entity_type,
+        "entity_id": filters.entity_id,
     }
-    found += [column == value for column, value in equal.items() if value is not None]
-    found += in_window(filters, now)
+    found = [getattr(columns, name) == value for name, value in equal.items() if value is not None]
     if filters.before is not None:
-        found.append(AuditEvent.seq < filters.before)
+        found.append(columns.seq < filters.before)
     return found
 
 
@@ -207,30 +211,42 @@ def in_window(filters: TrailFilters, now: dt.datetime) -> list[ColumnElement[boo
     return found
 
 
-def window_seqs(session: Session, window: list[ColumnElement[bool]]) -> tuple[int, int] | None:
-    """The first and last sequence numbers of the events in a window that holds fewer than
-    WINDOW_PROBE of them; (0, -1) when it holds none; None for a fuller window.
-
-    Read down the trail's order alone, a window holding few events (the last hour, at
-    night) would be looked for all the way back to the first event; between its first and
-    last numbers, the page is read from the same indexes as without a window."""
+def holds_few(session: Session, window: list[ColumnElement[bool]]) -> bool:
+    """Whether the window holds fewer than WINDOW_PROBE events (counted on the index on
+    `at` alone, up to that many)."""
     probe = select(AuditEvent.at).where(*window).limit(WINDOW_PROBE).subquery()
-    if session.scalar(select(func.count()).select_from(probe)) == WINDOW_PROBE:
-        return None
-    first, last = session.execute(
-        select(func.min(AuditEvent.seq), func.max(AuditEvent.seq)).where(*window)
-    ).one()
-    return (0, -1) if first is None else (first, last)
+    return (session.scalar(select(func.count()).select_from(probe)) or 0) < WINDOW_PROBE
+
+
+def page_in_window(filters: TrailFilters, window: list[ColumnElement[bool]]) -> Select[Any]:
+    """The ids of the page among the events of a window that holds few: the window's
+    events are read first (through the index on `at`), then narrowed and ordered.
+
+    Read down the trail's order, a window holding few events (the last hour, at night)
+    would be looked for back to the very first event; read this way it costs what it holds,
+    whatever order its events' times were written in."""
+    held = (
+        select(*(getattr(AuditEvent, name) for name in WINDOW_COLUMNS))
+        .where(*window)
+        .cte("in_window")
+        .prefix_with("MATERIALIZED")
+    )
+    return (
+        select(held.c.id)
+        .where(*narrowing(filters, held.c))
+        .order_by(held.c.seq.desc())
+        .limit(PAGE_SIZE + 1)
+    )
 
 
 def trail(session: Session, filters: TrailFilters, *, now: dt.datetime) -> TrailPage:
     """The page of events `filters` asks for, newest first, and the next page's cursor
     (None on the last page). Only the columns a row of the trail shows are read."""
-    where = conditions(filters, now)
     window = in_window(filters, now)
-    seqs = window_seqs(session, window) if window else None
-    if seqs is not None:
-        where += [AuditEvent.seq >= seqs[0], AuditEvent.seq <= seqs[1]]
+    if window and holds_few(session, window):
+        where: list[ColumnElement[bool]] = [AuditEvent.id.in_(page_in_window(filters, window))]
+    else:
+        where = conditions(filters, now)
     query = (
         select(AuditEvent)
         .options(load_only(*SHOWN))
