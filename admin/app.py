@@ -215,8 +215,10 @@ def run_dispatcher(
     from sqlalchemy.exc import OperationalError
     from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-    from actions.audit_anchor import anchor_if_due
+    from actions.audit_anchor import anchor_if_due, anchor_is_due
     from actions.context import Actor
+    from admin.db import reading
+    from models import utcnow
 
     session_factory = make_sessionmaker(engine)
     transports = outbox.transports_from(settings.smtp_url, settings.mail_from)
@@ -227,10 +229,13 @@ def run_dispatcher(
         if time.monotonic() >= next_anchor_check:
             next_anchor_check = time.monotonic() + 60
             try:
-                with session_factory() as session:
-                    session.info["actor"] = anchorer
-                    if anchor_if_due(session, anchorer) is not None:
-                        session.commit()
+                with reading(), session_factory() as session:  # no write lock for the look
+                    due = anchor_is_due(session, utcnow())
+                if due:
+                    with session_factory() as session:
+                        session.info["actor"] = anchorer
+                        if anchor_if_due(session, anchorer) is not None:
+                            session.commit()
             except Exception:
                 log.exception("daily audit anchor failed; asking again in a minute")
         try:

@@ -104,10 +104,12 @@ def audit_export(since: str | None, until: str | None, fmt: str, output: str | N
     """Write a range of the trail in sequence order, each event with its hashes, so that
     `audit verify --file` checks it without the database."""
     from actions.audit_evidence import FIELDS, csv_row, export_records, jsonl_line
+    from admin.db import reading
 
     start, end = moment("--since", since), moment("--until", until, end=True)
     count, first, last = 0, None, None
-    with _session() as session, _output(output) as out:
+    # A reading unit: the console goes on writing while a long range is exported.
+    with reading(), _session() as session, _output(output) as out:
         writer = csv.writer(out) if fmt == "csv" else None
         if writer is not None:
             writer.writerow(FIELDS)
@@ -138,8 +140,9 @@ def audit_verify(path: str | None, anchor: str | None) -> None:
         _verify_file(path, mark)
         return
     from actions.audit_evidence import Mark, check_trail, latest_anchor
+    from admin.db import reading
 
-    with _session() as session:
+    with reading(), _session() as session:
         result = check_trail(session, [mark] if mark else [])
         latest = latest_anchor(session)
         latest_mark = Mark(latest.seq, latest.hash, latest.at) if latest else None
