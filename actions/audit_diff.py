@@ -8,7 +8,9 @@ column only when it changed, and two masked values look alike.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +19,7 @@ from actions.audit import MASK
 
 SECRET_WORDS = ("password", "pin", "secret", "token", "hash", "code_digest")
 _ABSENT = object()
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,14 @@ class FieldChange:
     @property
     def after_text(self) -> str:
         return shown_text(self.after)
+
+    @property
+    def before_moment(self) -> dt.date | None:
+        return moment(self.before)
+
+    @property
+    def after_moment(self) -> dt.date | None:
+        return moment(self.after)
 
     @property
     def structured(self) -> bool:
@@ -87,7 +98,26 @@ def shown_text(value: Any) -> str:
     return str(value)
 
 
+def moment(value: Any) -> dt.date | None:
+    """A date or a date and time the trail wrote as ISO text (`2026-12-07T22:48:20+00:00`),
+    for the page to write as the operator's language does; None for anything else."""
+    if not isinstance(value, str) or not _ISO_DAY.match(value) or len(value) > 40:
+        return None
+    try:
+        if len(value) == 10:
+            return dt.date.fromisoformat(value)
+        return dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value is _ABSENT
+
+
 def _changed(old: Any, new: Any) -> bool:
+    if _empty(old) and _empty(new):
+        return False  # no value on either side: a creation's empty field, say
     if old != new:
         return True
     # Both masked: a secret the trail recorded as changed (it records changed columns only).
@@ -132,6 +162,10 @@ def diff(
 def fields_of(
     values: Mapping[str, Any] | None, labels: Mapping[str, Any] | None = None
 ) -> list[FieldChange]:
-    """A record's values as fields (a deleted record's snapshot), secrets masked: each one
-    as a change from nothing."""
-    return diff(None, values, labels)
+    """A record's values as fields (a deleted record's snapshot), empty ones included,
+    secrets masked: each one as a change from nothing."""
+    labels = labels or {}
+    return [
+        FieldChange(name, None, masked(name, value), False, True, str(labels.get(name, "")))
+        for name, value in _fields(values).items()
+    ]

@@ -3,12 +3,21 @@ secrets masked at any depth."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from actions.audit import MASK
-from actions.audit_diff import FieldChange, diff, fields_of, is_secret, masked, shown_text
+from actions.audit_diff import (
+    FieldChange,
+    diff,
+    fields_of,
+    is_secret,
+    masked,
+    moment,
+    shown_text,
+)
 from actions.context import Actor
 from models import Organization
 from tests.helpers import last_event
@@ -35,11 +44,15 @@ def test_an_edit_lists_only_the_fields_that_changed() -> None:
     assert not changes[0].added and not changes[0].removed
 
 
-def test_a_deletion_lists_every_field_as_removed() -> None:
+def test_a_deletion_lists_every_field_that_had_a_value_as_removed() -> None:
     changes = diff({"name": "Verdi", "isil": None}, None)
 
-    assert _pairs(changes) == {"name": ("Verdi", None), "isil": (None, None)}
+    assert _pairs(changes) == {"name": ("Verdi", None)}
     assert all(c.removed for c in changes)
+
+
+def test_a_creation_leaves_out_the_fields_it_left_empty() -> None:
+    assert _pairs(diff(None, {"name": "Verdi", "vat_number": None})) == {"name": (None, "Verdi")}
 
 
 def test_fields_keep_the_order_of_before_then_the_new_ones() -> None:
@@ -105,6 +118,16 @@ def test_values_that_are_not_fields_read_as_one_value() -> None:
     assert _pairs(diff(hand_edited, {"x": 1})) == {"value": (["a"], None), "x": (None, 1)}
 
 
+def test_dates_the_trail_wrote_as_text_are_read_as_dates() -> None:
+    (change,) = diff(
+        {"validated_at": "2026-12-07T22:48:20.246697+00:00"}, {"validated_at": "2026-12-08"}
+    )
+
+    assert change.before_moment == dt.datetime(2026, 12, 7, 22, 48, 20, 246697, tzinfo=dt.UTC)
+    assert change.after_moment == dt.date(2026, 12, 8)
+    assert moment("2026-13-45") is None and moment("Via Roma 1") is None and moment(7) is None
+
+
 def test_labels_name_the_fields_as_the_record_page_does() -> None:
     (change,) = diff({"first_name": "Mario"}, {"first_name": "Marco"}, {"first_name": "First name"})
 
@@ -114,9 +137,13 @@ def test_labels_name_the_fields_as_the_record_page_does() -> None:
 
 
 def test_fields_of_a_snapshot_are_every_value_with_secrets_masked() -> None:
-    fields = fields_of({"name": "Verdi", "access_code_hash": "$argon2id$..."})
+    fields = fields_of({"name": "Verdi", "isil": None, "access_code_hash": "$argon2id$..."})
 
-    assert [(f.field, f.after) for f in fields] == [("name", "Verdi"), ("access_code_hash", MASK)]
+    assert [(f.field, f.after) for f in fields] == [
+        ("name", "Verdi"),
+        ("isil", None),
+        ("access_code_hash", MASK),
+    ]
     assert fields_of(None) == []
 
 

@@ -165,6 +165,10 @@ def test_a_deleted_record_shows_deleted_with_what_it_held(
     }
     assert held["name"] == "Cooperativa Effimera"
     assert held["access_code_hash"] == MASK
+    assert held["vat_number"] == "—"  # the snapshot shows empty fields too
+    written = _one(record, "[data-field=created_at] time")  # as the operator's language does
+    assert written["datetime"] == deleted.before["created_at"]
+    assert "T" not in written.get_text()
     deletion = _one(record, "[data-testid=deletion-event]")
     assert deletion["href"].endswith(f"/admin/audit/detail?pk={deleted.id}")
     assert record.select("[data-testid=record-link]") == []
