@@ -29,7 +29,7 @@ LARGEST_SEQ = 2**31 - 1  # the largest number the sequence column holds (Postgre
 LONGEST_VALUE = 200  # longer than any operator, action or record type the trail holds
 # A time window holding fewer events than this is read from the index on `at` first; a
 # fuller one down the trail's order, where its newest events are met first.
-WINDOW_PROBE = 5_000
+WINDOW_PROBE = 20_000
 WINDOW_COLUMNS = ("id", "seq", "operator_username", "action", "outcome", "entity_type", "entity_id")
 SHOWN = (
     AuditEvent.id,
