@@ -5,7 +5,9 @@ A page is read after a cursor (`before`, the last sequence number shown), never 
 offset: the 20,000th page costs what the first does, and an event written while a
 supervisor pages on neither repeats a row nor hides one. Each filter alone is served by an
 index that ends with `seq` (migration 0012), so its page is read in order and stops after
-51 rows.
+51 rows; a time window that holds few events is read from the index on `at` first. Two
+filters together (an operator and an action) are read from one of their indexes: when they
+share few events, that index is read further.
 """
 
 from __future__ import annotations
