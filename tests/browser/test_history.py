@@ -3,8 +3,11 @@ member's page opens in place and shows the change, old → new, newest first."""
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import Page, expect
 
+from tests.browser.axe import blocking, violations
 from tests.browser.conftest import Console
 
 NEW_ADDRESS = "Via della Storia 7, Bologna"
@@ -39,3 +42,24 @@ def test_an_operator_reads_a_members_history(page: Page, console: Console) -> No
     expect(history.get_by_test_id("history-origin")).to_have_count(0)
     expect(history.get_by_test_id("history-event-link")).to_have_count(0)
     assert page.evaluate("window.__sameDocument") is True  # no page load
+    serious = blocking(violations(page))  # the opened panel reads well with a screen reader
+    assert not serious, "\n".join(map(str, serious))
+
+
+def test_a_supervisor_reads_where_each_change_came_from_and_opens_its_event(
+    page: Page, console: Console
+) -> None:
+    console.login(page, "demo-supervisor")
+    page.goto(f"{console.url}/admin/members/list")
+    pk = page.locator("tr[data-sa-pk]").first.get_attribute("data-sa-pk")
+    page.goto(f"{console.url}/admin/members/detail?pk={pk}")
+    history = page.get_by_test_id("history")
+
+    history.get_by_test_id("history-toggle").click()
+
+    newest = history.get_by_test_id("history-event").first
+    expect(newest.get_by_test_id("history-origin")).to_be_visible()
+    serious = blocking(violations(page))
+    assert not serious, "\n".join(map(str, serious))
+    newest.get_by_test_id("history-event-link").click()
+    expect(page).to_have_url(re.compile(r"/admin/audit/detail\?pk=\d+$"))
