@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from starlette.convertors import Convertor, register_url_convertor
-from starlette.datastructures import URL
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -21,7 +21,7 @@ from actions import audit_trail
 from actions.audit_trail import FILTERS, TrailFilters, TrailPage
 from actions.errors import Refused
 from admin.auth import has_role
-from admin.i18n import N_, NC_
+from admin.i18n import N_, NC_, gettext
 from models import Role, utcnow
 from views.fragments import call, forbidden, is_htmx, render
 from views.records import record_url
@@ -79,7 +79,9 @@ class Addresses:
     next page, a filter removed. Changing a filter goes back to the newest events."""
 
     def __init__(self, request: Request) -> None:
-        self.base = URL(str(request.url_for("admin:list", key="audit")))
+        # Written four times a row: the path and a query encoded once, not a URL parsed again.
+        self.base = request.url_for("admin:list", key="audit").path
+        self.event = request.url_for("admin:detail", key="audit").path + "?pk="
         self.typed = {k: v for k, v in request.query_params.items() if k in FILTERS and v}
 
     def narrow(self, **changes: Any) -> str:
@@ -88,10 +90,10 @@ class Addresses:
         if "window" in changes:  # a window replaces a range, and a range a window
             removed |= {"since", "until"}
         kept = {k: v for k, v in params.items() if k not in removed and v != ""}
-        return str(self.base.include_query_params(**kept)) if kept else str(self.base)
+        return f"{self.base}?{urlencode(kept)}" if kept else self.base
 
     def older(self, before: int) -> str:
-        return str(self.base.include_query_params(**self.typed, before=before))
+        return f"{self.base}?{urlencode({**self.typed, 'before': before})}"
 
 
 def chips(filters: TrailFilters, addresses: Addresses) -> list[Chip]:
@@ -143,6 +145,7 @@ async def page(request: Request) -> Response:
         "choices": await call(request, _choices),
         "windows": WINDOW_LABELS,
         "outcomes": OUTCOME_LABELS,
+        "outcome_words": {value: gettext(label) for value, label in OUTCOME_LABELS.items()},
         "record_url": lambda event: record_url(request, event.entity_type, event.entity_id),
     }
     fragment = is_htmx(request) and request.headers.get("hx-history-restore-request") != "true"
