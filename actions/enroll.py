@@ -52,8 +52,8 @@ def enroll(
         message = _confirmation(session, enrollment, language)
         scope.entity_id = str(enrollment.id)
         scope.note(cancelled=[e.id for e in earlier], outbox_id=message.id)
-    for previous in earlier:
-        _cancel_replaced(session, actor, previous, enrollment)
+        for previous in earlier:  # inside: the enrolment's own event is written last
+            _cancel_replaced(session, actor, previous, enrollment)
     return enrollment
 
 

@@ -53,7 +53,7 @@ def test_the_cancelled_enrolment_is_its_own_audit_event_in_the_same_transaction(
     told = [c.english() for c in take(session)]
     session.commit()
 
-    create, cancel = [e for e in events(session) if e.action.startswith("enrollment.")][-2:]
+    cancel, create = [e for e in events(session) if e.action.startswith("enrollment.")][-2:]
     assert (create.action, create.entity_id) == ("enrollment.create", str(second.id))
     assert (cancel.action, cancel.entity_id) == ("enrollment.cancel", str(first.id))
     assert cancel.before == {"state": "pending"}

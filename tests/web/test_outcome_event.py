@@ -174,3 +174,27 @@ def test_an_outcome_names_no_event_of_another_request(
 
     assert BeautifulSoup(form.text, "html.parser").select_one("[data-testid=outcome-event]") is None
     assert session.get(AuditEvent, last_event(session, "member.validate").id) is not None
+
+
+def test_enrolling_again_names_the_enrolment_not_the_cancellation(
+    client: TestClient, personas: Personas, session: Session
+) -> None:
+    import datetime as dt
+
+    from models import Training
+
+    march = Training(training_type="PSC1", starts_on=dt.date(2027, 3, 1))
+    april = Training(training_type="PSC1", starts_on=dt.date(2027, 4, 1))
+    session.add_all([march, april])
+    session.commit()
+    log_in(client, "olivia")
+    headers = htmx_headers(client) | {"HX-Current-URL": "http://testserver/admin/trainings/list"}
+    trainee = {"trainee_name": "Jean Dupont", "trainee_email": "jean@example.fr"}
+    client.post(f"/admin/do/trainings/{march.id}/enrol", headers=headers, data=trainee)
+
+    again = client.post(f"/admin/do/trainings/{april.id}/enrol", headers=headers, data=trainee)
+
+    enrolled = last_event(session, "enrollment.create")
+    cancelled = last_event(session, "enrollment.cancel")
+    assert cancelled.id < enrolled.id
+    assert _named(BeautifulSoup(again.text, "html.parser"))["data-event-id"] == str(enrolled.id)
