@@ -16,9 +16,10 @@ from actions import consequences
 from actions.errors import Refused
 from admin import errors
 from admin.auth import has_role
+from models import Outcome
 from views.base import SportelloModelView
 from views.form_checks import parse_pk
-from views.fragments import db, forbidden, render
+from views.fragments import db, forbidden, named_event, render
 
 
 def route(views: list[SportelloModelView]) -> Route:
@@ -40,7 +41,13 @@ def route(views: list[SportelloModelView]) -> Route:
             response: Response = await handler(request, pk)
         except Refused as refusal:  # e.g. the record vanished between the list and the click
             consequences.discard(db(request))
-            return render(request, "_outcome.html", ok=False, message=refusal.translated())
+            return render(
+                request,
+                "_outcome.html",
+                ok=False,
+                message=refusal.translated(),
+                recorded=named_event(request, Outcome.REFUSED),
+            )
         return response
 
     def not_found(request: Request) -> Response:

@@ -66,6 +66,7 @@ SIGNED_IN: dict[str, Opener] = {
     "knowledge search": _knowledge_search,
     "appointment report": _open("/admin/appointments/report"),
     "support portal": _open("/admin/portal"),
+    "my recent actions": _open("/admin/mine"),
 }
 PUBLIC: dict[str, str] = {
     "sign-in page": "/admin/login",

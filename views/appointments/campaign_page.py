@@ -21,7 +21,17 @@ from admin.auth import actor, has_role
 from admin.i18n import N_, _
 from models import Appointment, Campaign, Role
 from views.appointments.appointment import AppointmentView
-from views.fragments import call, forbidden, form_int, is_htmx, list_row, refused, render
+from views.fragments import (
+    call,
+    forbidden,
+    form_int,
+    is_htmx,
+    list_row,
+    named_event,
+    refusal_text,
+    refused,
+    render,
+)
 
 SHOWN_ON_CAMPAIGN_PAGE = 200
 IN_PAGE = "page"  # `place` of the booking form of the campaign's page
@@ -154,7 +164,7 @@ async def book(
                 view,
                 pk,
                 values=values,
-                error=refusal.translated(),
+                error=refusal_text(request, refusal),
                 error_field=refusal.field,
             )
         context = await view._context(request, pk, "book")
@@ -166,6 +176,7 @@ async def book(
         in_page_form=_from_page_form(request),
         values={"agent": values.get("agent", "")},  # the next booking is often the same agent's
         message=_(BOOKED) % {"campaign": context["campaign"].name},
+        recorded=named_event(request),
         appointments_html=await _appointments_html(request, pk),
         **context,
     )
