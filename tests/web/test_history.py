@@ -209,7 +209,9 @@ def test_a_supervisor_reads_everything_and_opens_each_event(
 
     assert ADDRESS in newest.select_one("[data-testid=history-origin]").text
     assert BROWSER in newest.select_one("[data-testid=history-origin]").text
-    event_id = session.scalar(select(AuditEvent.id).where(AuditEvent.seq == newest["data-seq"]))
+    event_id = session.scalar(
+        select(AuditEvent.id).where(AuditEvent.seq == int(newest["data-seq"]))
+    )
     link = newest.select_one("a[data-testid=history-event-link]")
     assert link["href"] == f"http://testserver/admin/audit/detail?pk={event_id}"
 
