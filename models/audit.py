@@ -51,6 +51,7 @@ class AuditEvent(Base):
         # One-click filters of the trail and a record's history, latest first, at any size.
         Index("ix_audit_event_record", "entity_type", "entity_id", "seq"),
         Index("ix_audit_event_by_operator", "operator_username", "seq"),
+        Index("ix_audit_event_by_operator_action", "operator_username", "action", "seq"),
         Index("ix_audit_event_by_action", "action", "seq"),
         Index("ix_audit_event_by_outcome", "outcome", "seq"),
     )

@@ -25,6 +25,7 @@ depends_on = None
 INDEXES = [
     ("ix_audit_event_record", ["entity_type", "entity_id", "seq"]),
     ("ix_audit_event_by_operator", ["operator_username", "seq"]),
+    ("ix_audit_event_by_operator_action", ["operator_username", "action", "seq"]),
     ("ix_audit_event_by_action", ["action", "seq"]),
     ("ix_audit_event_by_outcome", ["outcome", "seq"]),
 ]

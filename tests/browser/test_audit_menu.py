@@ -23,7 +23,7 @@ def test_a_supervisor_sees_what_the_operator_just_did(page: Page, console: Conso
 
     console.login(page, "demo-supervisor")
     page.locator("a[href$='/admin/audit/list']").first.click()
-    page.goto(f"{console.url}/admin/audit/list?q=member.validate")
+    page.goto(f"{console.url}/admin/audit/list?action=member.validate")
 
     row = (
         page.locator("tr[data-sa-pk]", has_text="member.validate")
@@ -31,4 +31,4 @@ def test_a_supervisor_sees_what_the_operator_just_did(page: Page, console: Conso
         .first
     )
     expect(row).to_be_visible()
-    expect(row.locator("td[data-column=entity_id]")).to_contain_text(pk)
+    expect(row.locator("td[data-column=record]")).to_contain_text(f"member {pk}")

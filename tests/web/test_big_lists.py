@@ -12,7 +12,6 @@ from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
-import views.base
 from models import (
     Appointment,
     AuditEvent,
@@ -24,7 +23,6 @@ from models import (
     Ticket,
 )
 from tests.conftest import Personas, log_in
-from views.audit import AuditView
 from views.base import SportelloModelView
 from views.search import keys_start_with, search_keys_for
 
@@ -268,75 +266,10 @@ def test_the_list_search_of_other_big_lists_finds_by_the_start_of_their_keys(
         ("login_accounts", "DUPONT"): account.id,
         ("tickets", "t000777"): ticket.id,
         ("tickets", "paola n"): ticket.id,
-        ("audit", "member.val"): event.id,
-        ("audit", "SAM"): event.id,
     }
     for (key, term), expected in searches.items():
         assert _ids(_page(client, key, q=term)) == [expected], (key, term)
     assert _ids(_page(client, "clients", q="alfa")) == []  # not the start of the name
-
-
-def test_the_audit_trail_pages_latest_first_at_any_depth(
-    client: TestClient, personas: Personas, session: Session, capped: int
-) -> None:
-    session.add_all(
-        AuditEvent(
-            seq=1000 - i,  # inserted in the opposite order of their numbers
-            action="member.validate",
-            outcome=Outcome.SUCCESS,
-            prev_hash="0" * 64,
-            hash="1" * 64,
-        )
-        for i in range(25)
-    )
-    session.commit()
-    log_in(client, "sam")  # an event too
-    session.expire_all()
-    expected = list(session.scalars(select(AuditEvent.id).order_by(AuditEvent.seq.desc())))
-
-    shown = [_ids(_page(client, "audit", page=p, page_size=10)) for p in (1, 2, 3)]
-
-    assert shown == [expected[0:10], expected[10:20], expected[20:30]]
-    assert _footer(_page(client, "audit", page=2, page_size=10)).endswith("of more than 20 entries")
-
-
-# (rows probed, probed rows per row of the page): no probe; a probe too short (8 events of
-# 12 match, 11 are needed), searched again matches first; a probe that holds the 3 pages.
-@pytest.mark.parametrize(("probe", "per_row"), [(4, 50), (12, 1), (5000, 50)])
-def test_an_audit_search_pages_latest_first_whether_the_probe_finds_the_page_or_not(
-    client: TestClient,
-    personas: Personas,
-    session: Session,
-    capped: int,
-    monkeypatch: pytest.MonkeyPatch,
-    probe: int,
-    per_row: int,
-) -> None:
-    monkeypatch.setattr(AuditView, "search_probe", probe)
-    monkeypatch.setattr(views.base, "PROBED_PER_PAGE_ROW", per_row)
-    session.add_all(
-        AuditEvent(
-            seq=1000 - i,
-            action=("member.validate", "ticket.close", "member.validate")[i % 3],
-            outcome=Outcome.SUCCESS,
-            prev_hash="0" * 64,
-            hash="1" * 64,
-        )
-        for i in range(40)
-    )
-    session.commit()
-    log_in(client, "sam")
-    expected = list(
-        session.scalars(
-            select(AuditEvent.id)
-            .where(AuditEvent.action == "member.validate")
-            .order_by(AuditEvent.seq.desc(), AuditEvent.id.desc())
-        )
-    )
-
-    shown = [_ids(_page(client, "audit", q="member.val", page=p, page_size=10)) for p in (1, 2, 3)]
-
-    assert shown == [expected[0:10], expected[10:20], expected[20:30]]
 
 
 # --- the plans -----------------------------------------------------------------------------

@@ -29,6 +29,8 @@ def test_a_percent_sign_in_any_list_search_finds_only_texts_that_contain_it(
     log_in(client, "ada")
     searched = []
     for view in app.state.views:
+        if view.key == "audit":  # the trail narrows by chosen values, not by typed text
+            continue
         if not view.searchable_fields or not _shown(client, view.key, ""):
             continue
         assert _shown(client, view.key, "%") == set(), view.key
