@@ -258,7 +258,7 @@ class Check:
 
     def reason(self) -> str:
         """The problem in the current language."""
-        return gettext(self.problem or "") % self.params
+        return gettext(self.problem) % self.params if self.problem else ""
 
 
 def check(

@@ -49,6 +49,7 @@ from views import (
 from views.access_requests import AccessRequestView
 from views.appointments import AgentView, AppointmentView, CampaignView, UnavailabilityView
 from views.audit import AuditView
+from views.audit import field_labels as audit_labels
 from views.base import SportelloModelView
 from views.clients import ClientEventView, ClientView
 from views.knowledge import KnowledgeArticleView
@@ -152,6 +153,7 @@ def build_app(
     rendering.index_routes(app.router)
     admin.templates.env.globals["diagnose"] = diagnosis.findings
     admin.templates.env.globals["audit_diff"] = audit_diff.diff
+    admin.templates.env.globals["audit_labels"] = audit_labels
     admin.templates.env.globals["client_history"] = client_history.history_of
     admin.templates.env.globals["ticket_timeline"] = tickets.timeline_of
     admin.templates.env.globals["campaign_counters"] = appointments.campaign_counters
