@@ -13,29 +13,21 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import decimal
-import enum
-import hashlib
-import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, event, inspect, select, text
-from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Mapper, Session, SessionTransaction, UOWTransaction
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session, SessionTransaction, UOWTransaction
 from sqlalchemy.orm.exc import StaleDataError
 
+from actions.audit_chain import _jsonable
 from actions.context import Actor
 from actions.errors import Conflict, Refused
-from models import AuditEvent, Base, Outcome, utcnow
+from models import AuditEvent, Base, Outcome
 
-GENESIS = "0" * 64
 MASK = "***"
-_TAIL = "sportello_audit_tail"
-_ADVISORY_LOCK_KEY = 4_242_001
 
 
 @dataclass
@@ -120,23 +112,45 @@ def changing(
         raise conflict from None
 
 
-def record(session: Session, scope: Scope, outcome: Outcome, message: str | None = None) -> None:
-    actor = scope.actor
-    written = AuditEvent(
+def _event(
+    actor: Actor,
+    action: str,
+    entity: tuple[str | None, str | None],
+    before: dict[str, Any],
+    after: dict[str, Any],
+    reason: str | None,
+    outcome: Outcome,
+    message: str | None = None,
+) -> AuditEvent:
+    """An event as `actor` writes it: who, from where, what, the change and its outcome."""
+    return AuditEvent(
         operator_id=actor.operator_id,
         operator_username=actor.username,
         operator_role=actor.role.value if actor.role else None,
         ip=actor.ip,
         user_agent=(actor.user_agent or "")[:300] or None,
         request_id=actor.request_id,
-        action=scope.action,
-        entity_type=scope.entity_type,
-        entity_id=scope.entity_id,
-        before=scope.before or None,
-        after=scope.after or None,
-        reason=scope.reason,
+        action=action,
+        entity_type=entity[0],
+        entity_id=entity[1],
+        before=before or None,
+        after=after or None,
+        reason=reason,
         outcome=outcome,
         message=message,
+    )
+
+
+def record(session: Session, scope: Scope, outcome: Outcome, message: str | None = None) -> None:
+    written = _event(
+        scope.actor,
+        scope.action,
+        (scope.entity_type, scope.entity_id),
+        scope.before,
+        scope.after,
+        scope.reason,
+        outcome,
+        message,
     )
     session.add(written)
     session.flush()
@@ -246,20 +260,6 @@ def _secret_fields(obj: Base) -> frozenset[str]:
     return getattr(obj, "__secret_fields__", frozenset())
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    if isinstance(value, decimal.Decimal):
-        return str(value)
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    return value
-
-
 def snapshot(obj: Base) -> dict[str, Any]:
     """Every column of a row, secrets masked: what a deletion record keeps."""
     secrets = _secret_fields(obj)
@@ -331,105 +331,9 @@ def _write_change_events(session: Session, _flush: UOWTransaction) -> None:
         action = f"{key[0]}.{kind}" if scope is None else scope.action
         actor = scope.actor if scope is not None else actor_of(session)
         reason = scope.reason if scope is not None else None
-        session.add(
-            AuditEvent(
-                operator_id=actor.operator_id,
-                operator_username=actor.username,
-                operator_role=actor.role.value if actor.role else None,
-                ip=actor.ip,
-                user_agent=(actor.user_agent or "")[:300] or None,
-                request_id=actor.request_id,
-                action=action,
-                entity_type=key[0],
-                entity_id=key[1],
-                before=before or None,
-                after=after or None,
-                reason=reason,
-                outcome=Outcome.SUCCESS,
-            )
-        )
+        session.add(_event(actor, action, key, before, after, reason, Outcome.SUCCESS))
 
 
 @event.listens_for(Session, "after_soft_rollback")
 def _drop_refused_changes(session: Session, _transaction: SessionTransaction) -> None:
     session.info.pop("audit_pending", None)
-
-
-# --- the hash chain ----------------------------------------------------------------------
-
-
-def content_hash(event_row: AuditEvent | Any) -> str:
-    payload = {
-        "seq": event_row.seq,
-        "at": _jsonable(event_row.at),
-        "operator_id": event_row.operator_id,
-        "operator_username": event_row.operator_username,
-        "operator_role": event_row.operator_role,
-        "ip": event_row.ip,
-        "user_agent": event_row.user_agent,
-        "request_id": event_row.request_id,
-        "action": event_row.action,
-        "entity_type": event_row.entity_type,
-        "entity_id": event_row.entity_id,
-        "before": event_row.before,
-        "after": event_row.after,
-        "reason": event_row.reason,
-        "outcome": _jsonable(event_row.outcome),
-        "message": event_row.message,
-        "prev_hash": event_row.prev_hash,
-    }
-    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-@event.listens_for(AuditEvent, "before_insert")
-def _chain(_mapper: Mapper[Any], connection: Connection, target: AuditEvent) -> None:
-    tail = connection.info.get(_TAIL)
-    if tail is None:
-        if connection.dialect.name == "postgresql":
-            # Writers of the trail take turns until their transaction ends.
-            connection.execute(
-                text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ADVISORY_LOCK_KEY}
-            )
-        row = connection.execute(
-            select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
-        ).first()
-        tail = (row[0], row[1]) if row else (0, GENESIS)
-    target.at = target.at or utcnow()
-    target.seq = tail[0] + 1
-    target.prev_hash = tail[1]
-    target.hash = content_hash(target)
-    connection.info[_TAIL] = (target.seq, target.hash)
-
-
-def _forget_tail(conn: Connection, *_args: Any) -> None:
-    conn.info.pop(_TAIL, None)
-
-
-for _name in ("commit", "rollback", "rollback_savepoint", "begin"):
-    event.listen(Engine, _name, _forget_tail)
-
-
-@dataclass(frozen=True)
-class Verdict:
-    intact: bool
-    count: int
-    first_bad_seq: int | None = None
-    problem: str | None = None
-
-
-def verify(session: Session, batch: int = 1000) -> Verdict:
-    """Recompute every hash in order; name the first event that does not match."""
-    expected_prev, expected_seq, count = GENESIS, 1, 0
-    query = select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=batch)
-    # Closed on an early return too: on PostgreSQL yield_per holds a server-side cursor.
-    with session.scalars(query) as rows:
-        for row in rows:
-            if row.seq != expected_seq:
-                return Verdict(False, count, expected_seq, f"event {expected_seq} is missing")
-            if row.prev_hash != expected_prev:
-                return Verdict(False, count, row.seq, "previous hash does not match")
-            if content_hash(row) != row.hash:
-                return Verdict(False, count, row.seq, "content does not match its hash")
-            expected_prev, expected_seq, count = row.hash, expected_seq + 1, count + 1
-    return Verdict(True, count)

@@ -17,7 +17,8 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from actions import outbox
-from actions.audit import _ADVISORY_LOCK_KEY, audited
+from actions.audit import audited
+from actions.audit_chain import _ADVISORY_LOCK_KEY
 from actions.audit_evidence import Mark, latest_anchor
 from actions.context import Actor
 from actions.errors import Duplicate, Refused

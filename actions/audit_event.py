@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import BigInteger, ColumnElement, inspect, select
 from sqlalchemy.orm import Session
 
-from actions.audit import GENESIS, content_hash
+from actions.audit_chain import GENESIS, content_hash
 from actions.audit_diff import masked
 from models import AuditEvent, Base, Outcome
 

@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from actions.audit import GENESIS, _jsonable, content_hash
+from actions.audit_chain import GENESIS, _jsonable, content_hash
 from actions.spreadsheet import safe_text
 from admin.i18n import N_, gettext
 from models import AuditAnchor, AuditEvent

@@ -17,8 +17,8 @@ from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from actions import audit_evidence as evidence
 from actions import outbox
-from actions.audit import content_hash
 from actions.audit_anchor import ANCHOR_EVERY, anchor, anchor_if_due
+from actions.audit_chain import content_hash
 from actions.context import Actor
 from actions.errors import Refused
 from actions.operator_email import set_email

@@ -22,7 +22,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from actions import audit
+from actions import audit_chain
 from admin import db, errors
 from admin.app import build_app
 from admin.i18n import translate
@@ -147,7 +147,7 @@ def test_a_validation_while_the_write_lock_stays_busy_answers_503_and_saves_noth
     fresh(session).expire_all()
     assert session.get_one(Member, pk).state == MemberState.PENDING
     assert len(events(session)) == trail_before
-    assert audit.verify(session).intact
+    assert audit_chain.verify(session).intact
     # once the colleague is done, the same validation goes through
     again = impatient.post(
         f"/admin/do/members/{pk}/validate", headers=headers, data={"dues_year": "2026"}
@@ -182,7 +182,7 @@ def test_when_no_connection_is_free_in_time_a_page_answers_503_and_the_next_one_
         message
     )
     assert after.status_code == 200
-    assert audit.verify(fresh(session)).intact
+    assert audit_chain.verify(fresh(session)).intact
 
 
 # --- what a unit of work declares ----------------------------------------------------------

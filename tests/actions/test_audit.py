@@ -17,7 +17,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from actions import audit
-from actions.audit import GENESIS, MASK, Verdict, audited, content_hash, verify
+from actions.audit import MASK, audited
+from actions.audit_chain import GENESIS, Verdict, content_hash, verify
 from actions.context import Actor
 from actions.errors import Refused
 from actions.operators import set_password

@@ -18,7 +18,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
-from actions import appointments, audit
+from actions import appointments, audit_chain
 from actions.context import Actor
 from actions.operators import create_operator
 from admin.app import build_app, run_dispatcher
@@ -66,7 +66,7 @@ def at_once(app: Any, names: list[str], work: Callable[[TestClient, str], list[A
 
 def assert_one_unforked_chain(session: Session) -> None:
     trail = events(session)
-    assert audit.verify(session).intact
+    assert audit_chain.verify(session).intact
     assert [e.seq for e in trail] == list(range(1, len(trail) + 1))
     assert len({e.prev_hash for e in trail}) == len(trail)  # no two events follow the same one
 

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from actions.audit import audited, verify
+from actions.audit import audited
+from actions.audit_chain import verify
 from actions.context import Actor
 from actions.errors import Duplicate
 from actions.outbox import enqueue
