@@ -163,26 +163,34 @@ def read_jsonl(lines: Iterable[str], offset: int = 0) -> Iterator[Record | Unrea
             continue
         try:
             values = json.loads(line)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested past reading
             yield Unreadable(number)
             continue
         yield _checked(values, number) if isinstance(values, dict) else Unreadable(number)
 
 
+# A cell holds a whole `before` or `after`: as long as the largest record the trail keeps.
+CSV_CELL_LIMIT = 2**31 - 1
+
+
 def read_csv(lines: Iterable[str], offset: int = 0) -> Iterator[Record | Unreadable]:
+    csv.field_size_limit(max(csv.field_size_limit(), CSV_CELL_LIMIT))
     reader = csv.DictReader(lines)
-    if reader.fieldnames is None:
-        return
-    if not set(FIELDS) <= set(reader.fieldnames):
-        yield Unreadable(offset + 1)
-        return
-    for row in reader:
-        try:
-            values = {name: from_cell(name, row[name] or "") for name in FIELDS}
-        except (ValueError, TypeError):
-            yield Unreadable(offset + reader.line_num)
-            continue
-        yield _checked(values, offset + reader.line_num)
+    try:
+        if reader.fieldnames is None:
+            return
+        if not set(FIELDS) <= set(reader.fieldnames):
+            yield Unreadable(offset + 1)
+            return
+        for row in reader:
+            try:
+                values = {name: from_cell(name, row[name] or "") for name in FIELDS}
+            except (ValueError, TypeError, RecursionError):
+                yield Unreadable(offset + reader.line_num)
+                continue
+            yield _checked(values, offset + reader.line_num)
+    except csv.Error:  # a quote left open, a stray byte: the file ends being readable here
+        yield Unreadable(offset + max(reader.line_num, 1))
 
 
 def read_export(lines: Iterable[str]) -> Iterator[Record | Unreadable]:
@@ -289,7 +297,7 @@ def check(
         if item["prev_hash"] != prev:
             params = {"seq": seq, "before": seq - 1}
             return Check(False, count, first, None, None, seq, _link(seq), params)
-        if content_hash(types.SimpleNamespace(**item)) != item["hash"]:
+        if _hash_of(item) != item["hash"]:
             return Check(False, count, first, None, None, seq, EDITED, {"seq": seq})
         for mark in by_seq.get(seq, ()):
             if mark.hash != item["hash"]:
@@ -298,6 +306,15 @@ def check(
         prev, expected, count = item["hash"], seq + 1, count + 1
     last = None if expected is None else expected - 1
     return _against_anchors(anchors, count, first, last, prev if count else None)
+
+
+def _hash_of(item: Record) -> str | None:
+    """The hash of a record's content; None for content no event of the trail can hold
+    (text that is not Unicode, such as a lone surrogate written as an escape)."""
+    try:
+        return content_hash(types.SimpleNamespace(**item))
+    except (UnicodeEncodeError, RecursionError):
+        return None
 
 
 def _link(seq: int) -> str:
