@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette_admin.flash import flash
 from starlette_admin.views import Link
@@ -143,6 +143,8 @@ async def _refused(
         return _missing(request)
     if found is None:  # an event outside the queue: the refusal is in the trail
         return render(request, "_outcome.html", ok=False, message=refusal.translated())
+    if found.review is not None:  # a colleague's review stands: this one was not saved
+        return _reviewed_already(request, found, refusal.translated())
     return render(
         request,
         "_review_item.html",
@@ -151,6 +153,16 @@ async def _refused(
         error=refusal.translated(),
         error_field=refusal.field,
     )
+
+
+def _reviewed_already(request: Request, found: audit_review.Item, message: str) -> Response:
+    """The reason above the review that stands (a plain form: the reason's page), so that
+    the verdict and comment just sent are not taken as saved."""
+    notice = render(request, "_outcome.html", ok=False, message=message)
+    if not is_htmx(request):
+        return notice
+    item = render(request, "_review_item.html", **_item_context(request, found), values={})
+    return HTMLResponse(bytes(notice.body) + bytes(item.body))
 
 
 def _missing(request: Request) -> Response:
