@@ -45,6 +45,8 @@ def moment(option: str, value: str | None, end: bool = False) -> dt.datetime | N
         if len(text) == 10:
             day = dt.date.fromisoformat(text)
             start = dt.datetime.combine(day, dt.time(), dt.UTC)
+            if end and day == dt.date.max:  # the calendar's last day: no event comes after
+                return None
             return start + dt.timedelta(days=1) if end else start
         when = dt.datetime.fromisoformat(text)
     except ValueError:

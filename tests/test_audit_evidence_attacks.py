@@ -107,3 +107,19 @@ def test_the_command_reports_a_crafted_file_and_exits_1(tmp_path: Path) -> None:
     assert result.returncode == 1, result.stderr
     assert "line 2 is not an exported audit event" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_last_day_of_the_calendar_bounds_nothing() -> None:
+    from admin.audit_commands import moment
+
+    assert moment("--until", "9999-12-31", end=True) is None
+    assert moment("--since", "9999-12-31") is not None
+
+
+@pytest.mark.parametrize("value", ["99999-01-01", "2026-02-30", "٢٠٢٦-01-01", "2026-01-01T25:00"])
+def test_a_date_that_is_none_is_refused_with_code_2(value: str) -> None:
+    from admin.audit_commands import moment
+
+    with pytest.raises(SystemExit) as stopped:
+        moment("--since", value)
+    assert stopped.value.code == 2
