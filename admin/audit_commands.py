@@ -57,7 +57,18 @@ def moment(option: str, value: str | None, end: bool = False) -> dt.datetime | N
             )
             % {"option": option, "value": value}
         )
-    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+    when = when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+    try:
+        return when.astimezone(dt.UTC)
+    except OverflowError:  # a moment of the calendar's first or last day, past it in UTC
+        early = when.year == dt.MINYEAR
+        if early != end:  # since before the first moment, until after the last: no bound
+            return None
+        return (
+            dt.datetime.min.replace(tzinfo=dt.UTC)
+            if end
+            else dt.datetime.max.replace(tzinfo=dt.UTC)
+        )
 
 
 def given_anchor(value: str | None) -> Any:

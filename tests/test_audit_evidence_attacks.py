@@ -123,3 +123,14 @@ def test_a_date_that_is_none_is_refused_with_code_2(value: str) -> None:
     with pytest.raises(SystemExit) as stopped:
         moment("--since", value)
     assert stopped.value.code == 2
+
+
+@pytest.mark.parametrize(
+    "since", ["0001-01-01T00:00+01:00", "0001-01-01", "9999-12-31T23:59-01:00"]
+)
+def test_an_export_from_the_calendars_edges_answers_without_a_traceback(
+    database_url: str, session: object, since: str, tmp_path: Path
+) -> None:
+    result = run(database_url, "audit", "export", "--since", since, "--until", "9999-12-31")
+
+    assert result.returncode in (0, 2) and "Traceback" not in result.stderr, result.stderr
