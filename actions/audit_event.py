@@ -160,7 +160,7 @@ def _key(model: type[Base], entity_id: str) -> int | None:
     column = inspect(model).primary_key[0]
     top = INT8 if isinstance(column.type, BigInteger) else INT4
     text = entity_id.strip()
-    if not text.isdigit() or len(text) > 19:
+    if not text.isascii() or not text.isdecimal() or len(text) > 19:
         return None
     number = int(text)
     return number if 0 < number <= top else None

@@ -579,3 +579,54 @@ def test_an_event_of_any_shape_is_shown(
             response = client.get(url, headers={"HX-Request": "true"})
             assert response.status_code == 200, (who, url, response.status_code)
             assert ">p<" not in response.text and '"p"' not in response.text
+
+
+@pytest.mark.parametrize("kind", ["csv", "excel"])
+def test_a_formula_stored_in_the_trail_is_exported_as_text(
+    client: TestClient, personas: Personas, session: Session, kind: str
+) -> None:
+    session.add(
+        AuditEvent(
+            operator_username='=HYPERLINK("http://x")',
+            operator_role="operator",
+            action="+SUM(1)",
+            entity_type="member",
+            entity_id="@1",
+            outcome=Outcome.REFUSED,
+            message="-2+3",
+        )
+    )
+    session.commit()
+    _as(client, "sam")
+
+    response = client.get(f"/admin/audit/export/{kind}")
+
+    assert response.status_code in (200, 403, 404)
+    if kind == "csv" and response.status_code == 200:
+        cells = [cell for line in response.text.splitlines() for cell in line.split(",")]
+        assert not [c for c in cells if c.strip('"')[:1] in ("=", "+", "@")], cells
+
+
+@pytest.mark.parametrize("entity_id", ["²", "\u0661", "<b>1</b>", "1 ", "-1", "9" * 30, ""])
+def test_an_event_naming_a_record_by_an_odd_number_is_shown(
+    client: TestClient, personas: Personas, session: Session, entity_id: str
+) -> None:
+    for entity_type in ("member", "client"):
+        session.add(
+            AuditEvent(
+                operator_username="olivia",
+                operator_role="operator",
+                action=f"{entity_type}.edit",
+                entity_type=entity_type,
+                entity_id=entity_id,
+                outcome=Outcome.SUCCESS,
+                after={"first_name": "x"},
+            )
+        )
+    session.commit()
+    ids = fresh(session).scalars(select(AuditEvent.id).where(AuditEvent.action.like("%.edit")))
+    _as(client, "sam")
+    for pk in ids:
+        assert client.get(f"/admin/audit/detail?pk={pk}").status_code == 200
+    assert client.get("/admin/audit/list").status_code == 200
+    assert client.get("/admin/mine").status_code == 200
