@@ -192,7 +192,8 @@ def _verify_file(path: str, mark: Any) -> None:
     from actions.audit_evidence import check, read_export
 
     try:
-        with open(path, encoding="utf-8", newline="") as handle:
+        # utf-8-sig: an export saved again by a spreadsheet or an editor starts with a BOM.
+        with open(path, encoding="utf-8-sig", newline="") as handle:
             result = check(read_export(handle), anchors=[mark] if mark else [])
     except OSError as error:
         _fail(_("cannot read %(file)s: %(why)s") % {"file": path, "why": error.strerror})

@@ -134,3 +134,18 @@ def test_an_export_from_the_calendars_edges_answers_without_a_traceback(
     result = run(database_url, "audit", "export", "--since", since, "--until", "9999-12-31")
 
     assert result.returncode in (0, 2) and "Traceback" not in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_an_export_saved_with_a_byte_order_mark_verifies(tmp_path: Path, fmt: str) -> None:
+    """An export opened and saved again by a spreadsheet or an editor that writes a byte
+    order mark first."""
+    record = _record()
+    text = jsonl_line(record) if fmt == "jsonl" else _csv(record)
+    saved = tmp_path / f"trail.{fmt}"
+    saved.write_bytes("\ufeff".encode() + text.encode())
+
+    result = run("sqlite:////nonexistent/no.db", "audit", "verify", "--file", str(saved))
+
+    assert result.returncode == 0, result.stderr
+    assert "audit export intact: 1 events" in result.stdout
