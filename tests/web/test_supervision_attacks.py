@@ -427,7 +427,10 @@ def test_no_secret_address_or_browser_reaches_an_operators_history_or_own_trail(
     new = fresh(session).scalar(
         select(AuditEvent.entity_id).where(AuditEvent.action == "operator.create")
     )
-    for url in [*urls, f"/admin/history/operator/{new}"]:
+    every = fresh(session).scalars(select(AuditEvent.id)).all()
+    details = [f"/admin/audit/detail?pk={pk}" for pk in every]
+    exports = ["/admin/audit/export/csv", "/admin/audit/list", "/admin/review", "/admin/mine"]
+    for url in [*urls, f"/admin/history/operator/{new}", *details, *exports]:
         text = client.get(url, headers={"HX-Request": "true"}).text
         for secret in secrets:
             assert secret not in text, url
@@ -630,3 +633,30 @@ def test_an_event_naming_a_record_by_an_odd_number_is_shown(
         assert client.get(f"/admin/audit/detail?pk={pk}").status_code == 200
     assert client.get("/admin/audit/list").status_code == 200
     assert client.get("/admin/mine").status_code == 200
+
+
+def test_markup_in_a_review_comment_is_shown_as_text(
+    client: TestClient, personas: Personas, session: Session, merge_event: AuditEvent
+) -> None:
+    _as(client, "sam")
+    said = client.post(
+        f"/admin/review/{merge_event.id}",
+        headers=htmx_headers(client),
+        data={"verdict": "wrong", "comment": SCRIPT},
+    )
+    assert _reviews(session) == 1
+    review = fresh(session).scalars(
+        select(AuditEvent.id).where(AuditEvent.action == "audit.review")
+    )
+    pages = [
+        said,
+        client.get("/admin/review?show=wrong"),
+        client.get("/admin/review?show=reviewed"),
+        client.get(f"/admin/audit/detail?pk={merge_event.id}"),
+        *(client.get(f"/admin/audit/detail?pk={pk}") for pk in review),
+        client.get("/admin/mine"),
+        client.get("/admin/audit/list?action=audit.review"),
+    ]
+    for response in pages:
+        assert response.status_code == 200
+        assert "<script>alert" not in response.text
