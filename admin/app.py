@@ -238,6 +238,12 @@ def run_dispatcher(
                         session.info["actor"] = anchorer
                         if anchor_if_due(session, anchorer) is not None:
                             session.commit()
+            except OperationalError as exc:  # busy or unreachable: the next look will do
+                log.warning(
+                    "daily audit anchor: the database refused (%s); again in a minute", exc.orig
+                )
+            except PoolTimeout:
+                log.warning("daily audit anchor: no database connection free; again in a minute")
             except Exception:
                 log.exception("daily audit anchor failed; asking again in a minute")
         try:
