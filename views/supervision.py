@@ -104,8 +104,8 @@ async def review_submit(request: Request) -> Response:
     if not has_role(request, Role.SUPERVISOR):
         return forbidden(request)
     event_id = form_int(request.path_params.get("pk"))
-    form = await request.form()
-    values = {"verdict": str(form.get("verdict", "")), "comment": str(form.get("comment", ""))}
+    async with request.form() as form:  # a file sent in a field's place is closed at once
+        values = {name: _text(form.get(name)) for name in ("verdict", "comment")}
     if event_id is None:
         return _missing(request)
     if values["verdict"] not in VERDICTS:
@@ -125,6 +125,10 @@ async def review_submit(request: Request) -> Response:
         flash(request, _("Reviewed: it is no longer in the queue."), "success")
         return RedirectResponse(request.url_for("admin:review"), status_code=303)
     return await _item(request, event_id, values={})
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
 
 
 async def _item(request: Request, event_id: int, **context: Any) -> Response:

@@ -660,3 +660,29 @@ def test_markup_in_a_review_comment_is_shown_as_text(
     for response in pages:
         assert response.status_code == 200
         assert "<script>alert" not in response.text
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        {"comment": ("c.txt", b"x" * 2_000_000, "text/plain")},
+        {"verdict": ("v.txt", b"wrong", "text/plain"), "comment": ("c.txt", b"bad", "text/plain")},
+    ],
+)
+def test_a_review_sent_as_files_is_no_review(
+    client: TestClient,
+    personas: Personas,
+    session: Session,
+    merge_event: AuditEvent,
+    files: dict[str, Any],
+) -> None:
+    _as(client, "sam")
+    response = client.post(
+        f"/admin/review/{merge_event.id}",
+        headers=htmx_headers(client),
+        data={"verdict": "wrong"},
+        files=files,
+    )
+    assert response.status_code < 500
+    stored = fresh(session).scalars(select(AuditReview.comment)).all()
+    assert not [comment for comment in stored if comment and "UploadFile" in comment]
