@@ -686,3 +686,19 @@ def test_a_review_sent_as_files_is_no_review(
     assert response.status_code < 500
     stored = fresh(session).scalars(select(AuditReview.comment)).all()
     assert not [comment for comment in stored if comment and "UploadFile" in comment]
+
+
+def test_an_address_sent_as_a_file_is_refused_and_closed(
+    client: TestClient, personas: Personas, session: Session
+) -> None:
+    from models import Operator
+
+    _as(client, "ada")
+    response = client.post(
+        f"/admin/do/operators/{personas.supervisor.id}/set_email",
+        headers=htmx_headers(client),
+        files={"email": ("e.txt", b"sam@example.org" + b" " * 2_000_000, "text/plain")},
+    )
+
+    assert response.status_code < 500
+    assert fresh(session).get(Operator, personas.supervisor.id).email is None
