@@ -137,8 +137,8 @@ class OperatorView(SportelloModelView):
         return render(request, EMAIL_FORM, view=self, target=target, values=values)
 
     async def set_email_submit(self, request: Request, pk: int) -> Response:
-        form = await request.form()
-        values = {"email": str(form.get("email", ""))}
+        async with request.form() as form:  # a file sent in its place is closed at once
+            values = {"email": str(form.get("email", ""))}  # a file: refused as no address
         try:
             target = await call(
                 request, operator_email.set_email, actor(request), pk, values["email"]

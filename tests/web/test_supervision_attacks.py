@@ -4,6 +4,8 @@ markup stored in the trail, and malformed addresses."""
 
 from __future__ import annotations
 
+import gc
+import warnings
 from typing import Any
 
 import pytest
@@ -694,11 +696,17 @@ def test_an_address_sent_as_a_file_is_refused_and_closed(
     from models import Operator
 
     _as(client, "ada")
-    response = client.post(
-        f"/admin/do/operators/{personas.supervisor.id}/set_email",
-        headers=htmx_headers(client),
-        files={"email": ("e.txt", b"sam@example.org" + b" " * 2_000_000, "text/plain")},
-    )
+    headers = htmx_headers(client)
+    with warnings.catch_warnings(record=True) as warned:
+        warnings.simplefilter("always", ResourceWarning)
+        response = client.post(
+            f"/admin/do/operators/{personas.supervisor.id}/set_email",
+            headers=headers,
+            files={"email": ("e.txt", b"sam@example.org" + b" " * 2_000_000, "text/plain")},
+        )
+        gc.collect()
+
+    assert not [w for w in warned if issubclass(w.category, ResourceWarning)]
 
     assert response.status_code < 500
     assert fresh(session).get(Operator, personas.supervisor.id).email is None
