@@ -12,9 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, literal_column, select
+from sqlalchemy import Select, func, literal_column, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -158,8 +159,8 @@ class Dashboard:
     now: dt.datetime = field(default_factory=utcnow)
 
 
-def _count(session: Session, query: object) -> int:
-    return int(session.scalar(query) or 0)  # type: ignore[call-overload]
+def _count(session: Session, query: Select[Any]) -> int:
+    return int(session.scalar(query) or 0)
 
 
 def dashboard(session: Session, now: dt.datetime | None = None) -> Dashboard:
