@@ -76,7 +76,7 @@ def _chosen(session: Session, organization_id: object, current: Organization) ->
     """The organisation the form names; the current one if it names none the form checks
     would accept (those checks answer for it)."""
     key = str(organization_id or "")
-    found = session.get(Organization, int(key)) if key.isdigit() and int(key) < 2**31 else None
+    found = session.get(Organization, int(key)) if key.isdecimal() and int(key) < 2**31 else None
     return found or current
 
 
@@ -96,7 +96,7 @@ def check_member_edit(
     into a PIN-policy organisation (with or without an e-mail on file), and a PIN-policy
     organisation keeps the e-mail as it is. A refusal is in the trail with what was typed."""
     key = str(member_id)
-    member = session.get(Member, int(key)) if key.isdigit() and int(key) < 2**31 else None
+    member = session.get(Member, int(key)) if key.isdecimal() and int(key) < 2**31 else None
     if member is None:
         return  # the form answers for a record that is not there
     current = member.organization

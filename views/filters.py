@@ -22,7 +22,7 @@ def relation_in(
     class RelationInFilter(InFilter):
         def parse_value(self, raw: Any) -> list[str]:
             values = super().parse_value(raw)
-            if not all(value.isdigit() for value in values):
+            if not all(value.isdecimal() for value in values):
                 raise FilterValidationError(lazy_gettext("Choose from the list."))
             return values
 

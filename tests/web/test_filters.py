@@ -112,3 +112,13 @@ def test_the_member_search_matches_every_word_typed(
 
     soup = BeautifulSoup(page.text, "html.parser")
     assert [tr["data-sa-pk"] for tr in soup.select("tr[data-sa-pk]")] == [str(mario.id)]
+
+
+def test_a_superscript_digit_in_an_organisation_filter_is_refused_not_a_server_error(
+    client: TestClient, personas: Personas
+) -> None:
+    log_in(client, "olivia")
+
+    page = client.get("/admin/members/list", params={"filter": "organization__in=²"})
+
+    assert page.status_code < 500
